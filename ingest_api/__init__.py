@@ -1,0 +1,1 @@
+"""dukungan: ingest_api."""

@@ -1,0 +1,50 @@
+"""The port every OCR engine implements. Stages ask for an engine; they never start one.
+
+Images are passed as numpy arrays (grayscale uint8 or RGB) or PIL images, never as files:
+no PNG round-trip between stages and engines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+Image = NDArray[np.uint8]
+
+
+class EngineError(Exception):
+    """An engine failed to run (crash, missing data). Transient for the worker: it may retry."""
+
+
+class EngineTimeout(EngineError):
+    """An engine call exceeded its time limit."""
+
+
+@dataclass(frozen=True)
+class OcrText:
+    text: str
+    confidence: float  # 0..1
+
+
+@dataclass(frozen=True)
+class OcrLine:
+    text: str
+    confidence: float  # 0..1
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1 in the input image
+
+
+class OcrEngine(Protocol):
+    """One OCR engine. Each call honours `timeout` (seconds) or raises `EngineTimeout`."""
+
+    name: str
+
+    def read_line(self, image: Image, *, charset: str | None = None, timeout: float = 10.0) -> OcrText:
+        """Read one line of text (a cell, a labelled value). `charset` restricts characters when given."""
+        ...
+
+    def read_lines(self, image: Image, *, timeout: float = 30.0) -> list[OcrLine]:
+        """Find and read every text line of a block or page, in reading order."""
+        ...

@@ -1,0 +1,65 @@
+"""The engines a worker process uses, built once per process and lazily.
+
+Nothing starts at import time: `Engines()` only records the settings; the first access to
+`.tesseract` opens Tesseract, the first access to `.rapid` loads RapidOCR's models (when
+the package and `pipelines.engines.rapid` are present; otherwise `.rapid` is None).
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from typing import Any
+
+from pipelines.engines.base import OcrEngine
+from pipelines.engines.tesseract import TESSDATA, TesseractEngine
+
+
+class Engines:
+    """A small container of OCR engines: `tesseract` always, `rapid` when available."""
+
+    def __init__(self, *, tessdata: str = TESSDATA, lang: str = "ind", use_rapid: bool = True) -> None:
+        self._tessdata = tessdata
+        self._lang = lang
+        self._use_rapid = use_rapid
+        self._lock = threading.Lock()
+        self._tesseract: TesseractEngine | None = None
+        self._rapid: OcrEngine | None = None
+        self._rapid_tried = False
+
+    @property
+    def tesseract(self) -> TesseractEngine:
+        if self._tesseract is None:
+            with self._lock:
+                if self._tesseract is None:
+                    self._tesseract = TesseractEngine(tessdata=self._tessdata, lang=self._lang)
+        return self._tesseract
+
+    @property
+    def rapid(self) -> OcrEngine | None:
+        if not self._rapid_tried:
+            with self._lock:
+                if not self._rapid_tried:
+                    self._rapid = self._build_rapid() if self._use_rapid else None
+                    self._rapid_tried = True
+        return self._rapid
+
+    @staticmethod
+    def _build_rapid() -> OcrEngine | None:
+        try:
+            module: Any = importlib.import_module("pipelines.engines.rapid")
+        except ImportError:
+            return None
+        factory = getattr(module, "RapidEngine", None)
+        if factory is None:
+            return None
+        try:
+            engine: OcrEngine = factory()
+        except Exception:  # models missing or onnxruntime broken: run on Tesseract alone
+            return None
+        return engine
+
+    def close(self) -> None:
+        if self._tesseract is not None:
+            self._tesseract.close()
+            self._tesseract = None

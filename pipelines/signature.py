@@ -1,0 +1,76 @@
+"""Is a signature box signed? True, False, or None when it cannot be told.
+
+An empty box must never read as signed, so the rules are asymmetric:
+- the box's own ruling and printed lines are removed first (long straight strokes), and a
+  margin along the box edges is ignored (ruling left over after a skewed scan);
+- specks are dropped by size (scanner noise, JPEG, toner dust);
+- *signed* needs strokes that are both large (spanning a good part of the box) and inked
+  enough; *unsigned* needs almost no ink left at all; everything between is None (review).
+Thresholds are relative to the box height, so they hold from 150 to 400 dpi.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from pipelines.table import remove_lines
+
+Gray = NDArray[np.uint8]
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    signed: bool | None
+    ink: float  # share of the box's pixels that are ink, after clean-up
+    span: float  # width of the inked strokes as a share of the box width
+    confidence: float  # 0..1
+
+
+def check_signature(gray: Gray, *, printed: Gray | None = None) -> SignatureCheck:
+    """Judge a grey crop of the inside of a signature box (ruling may be included at the edges).
+
+    `printed` is an optional mask (255 = printed text such as a caption) to ignore.
+    """
+    h, w = gray.shape[:2]
+    if h < 8 or w < 8:
+        return SignatureCheck(None, 0.0, 0.0, 0.0)
+    # Ink by a fixed threshold and a local one: faint pen strokes and dark toner both count,
+    # but a grey photocopy background does not.
+    _, otsu = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    level = float(cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[0])
+    if gray.std() < 6 or level > 235:  # a flat box: Otsu would split noise
+        return SignatureCheck(False, 0.0, 0.0, 0.95)
+    binary = otsu & (gray < min(level, 200)).astype(np.uint8) * 255
+    binary = remove_lines(binary, int(min(h, w) * 0.8))
+    if printed is not None:
+        binary = cv2.bitwise_and(binary, cv2.bitwise_not(printed))
+    edge = max(2, int(min(h, w) * 0.06))
+    binary[:edge, :] = 0
+    binary[-edge:, :] = 0
+    binary[:, :edge] = 0
+    binary[:, -edge:] = 0
+    n, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    min_area = max(6, int((h * 0.035) ** 2))
+    keep = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= min_area]
+    if not keep:
+        return SignatureCheck(False, 0.0, 0.0, 0.95)
+    area = float(sum(int(stats[i, cv2.CC_STAT_AREA]) for i in keep))
+    x0 = min(int(stats[i, cv2.CC_STAT_LEFT]) for i in keep)
+    x1 = max(int(stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH]) for i in keep)
+    y0 = min(int(stats[i, cv2.CC_STAT_TOP]) for i in keep)
+    y1 = max(int(stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT]) for i in keep)
+    ink = area / float(h * w)
+    span = (x1 - x0) / float(w)
+    tall = (y1 - y0) / float(h)
+    largest = max(max(int(stats[i, cv2.CC_STAT_WIDTH]), int(stats[i, cv2.CC_STAT_HEIGHT])) for i in keep)
+    big_stroke = largest >= 0.25 * h
+    if ink >= 0.004 and big_stroke and (span >= 0.12 or tall >= 0.3):
+        confidence = min(1.0, 0.6 + ink * 20 + span)
+        return SignatureCheck(True, ink, span, confidence)
+    if ink < 0.0015 and not big_stroke:
+        return SignatureCheck(False, ink, span, 0.8)
+    return SignatureCheck(None, ink, span, 0.3)

@@ -1,0 +1,150 @@
+"""Find a ruled table on an upright page: its outline, row and column boundaries.
+
+OpenCV morphology: an adaptive threshold (photocopies have uneven toner), then openings
+with long thin kernels keep only horizontal and vertical strokes; a line is a row or column
+boundary when it runs across most of the table. Gaps in lines (a dry toner, JPEG) are
+bridged by a closing first. Everything is measured in pixels of the page given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+Gray = NDArray[np.uint8]
+Box = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Boundaries of a ruled table: `ys` row lines and `xs` column lines, top-down and left-right."""
+
+    xs: tuple[int, ...]
+    ys: tuple[int, ...]
+    line_width: int
+
+    @property
+    def bbox(self) -> Box:
+        return (self.xs[0], self.ys[0], self.xs[-1], self.ys[-1])
+
+    @property
+    def rows(self) -> int:
+        return len(self.ys) - 1
+
+    @property
+    def cols(self) -> int:
+        return len(self.xs) - 1
+
+    def cell(self, row: int, col: int, *, inset: int | None = None) -> Box:
+        """A cell's box without its ruling (`inset` pixels in from the line centres)."""
+        d = self.line_width + 1 if inset is None else inset
+        return (self.xs[col] + d, self.ys[row] + d, self.xs[col + 1] - d, self.ys[row + 1] - d)
+
+    def span(self, row: int, col0: int, col1: int) -> Box:
+        d = self.line_width + 1
+        return (self.xs[col0] + d, self.ys[row] + d, self.xs[col1] - d, self.ys[row + 1] - d)
+
+
+def binarize(gray: Gray) -> Gray:
+    """Ink = 255. Adaptive, so that grey toner and shadows do not become ink."""
+    h, w = gray.shape
+    block = max(15, (min(h, w) // 60) | 1)
+    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
+
+
+def line_masks(binary: Gray, min_len: int) -> tuple[Gray, Gray]:
+    """(horizontal, vertical) masks of straight strokes at least `min_len` pixels long."""
+    bridge = max(3, min_len // 10)
+    h_closed = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (bridge, 1)))
+    v_closed = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, bridge)))
+    horiz = cv2.morphologyEx(h_closed, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (min_len, 1)))
+    vert = cv2.morphologyEx(v_closed, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, min_len)))
+    return horiz, vert
+
+
+GRID_SIZE = 1700  # long side of the copy searched for ruling lines (3x faster than A4 at 300 dpi)
+
+
+def find_grid(gray: Gray, *, min_rows: int = 3, min_cols: int = 3) -> Grid | None:
+    """The largest ruled table of the page, or None when there is none."""
+    f = min(1.0, GRID_SIZE / max(gray.shape))
+    if f < 1.0:
+        small = cv2.resize(gray, (int(gray.shape[1] * f), int(gray.shape[0] * f)), interpolation=cv2.INTER_AREA)
+        grid = _find_grid(small, min_rows, min_cols)
+        if grid is None:
+            return None
+        return Grid(
+            tuple(round(x / f) for x in grid.xs),
+            tuple(round(y / f) for y in grid.ys),
+            max(1, round(grid.line_width / f)),
+        )
+    return _find_grid(gray, min_rows, min_cols)
+
+
+def _find_grid(gray: Gray, min_rows: int, min_cols: int) -> Grid | None:
+    h, w = gray.shape
+    binary = binarize(gray)
+    unit = max(h, w) / 1000.0  # ~2.5-3.5 px at 300 dpi
+    horiz, vert = line_masks(binary, max(20, int(40 * unit)))
+    frame = cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(frame, connectivity=8)
+    if n <= 1:
+        return None
+    extent = stats[1:, cv2.CC_STAT_WIDTH].astype(np.int64) * stats[1:, cv2.CC_STAT_HEIGHT]
+    best = 1 + int(np.argmax(extent))
+    x, y, bw, bh = (int(v) for v in stats[best, :4])
+    if bw < w * 0.3 or bh < h * 0.08:
+        return None
+    ys = _boundaries(horiz[y : y + bh, x : x + bw].sum(axis=1) / 255.0, bw * 0.5, y)
+    xs = _boundaries(vert[y : y + bh, x : x + bw].sum(axis=0) / 255.0, _body_height(ys) * 0.5, x)
+    if len(ys) - 1 < min_rows or len(xs) - 1 < min_cols:
+        return None
+    lw = _line_width(horiz[y : y + bh, x : x + bw])
+    return Grid(tuple(xs), tuple(ys), lw)
+
+
+def _body_height(ys: list[int]) -> float:
+    if len(ys) < 2:
+        return 1e9
+    return float(ys[-1] - ys[0])
+
+
+def _boundaries(profile: NDArray[np.float64], threshold: float, offset: int) -> list[int]:
+    """Centres of the runs of `profile` above `threshold` (neighbouring runs merged)."""
+    on = profile >= threshold
+    out: list[int] = []
+    i, n = 0, len(on)
+    while i < n:
+        if on[i]:
+            j = i
+            while j < n and on[j]:
+                j += 1
+            centre = offset + (i + j - 1) // 2
+            if out and centre - out[-1] < 8:
+                out[-1] = (out[-1] + centre) // 2
+            else:
+                out.append(centre)
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def _line_width(horiz: Gray) -> int:
+    cols = horiz[:, :: max(1, horiz.shape[1] // 50)] > 0
+    runs: list[int] = []
+    for c in range(cols.shape[1]):
+        col = cols[:, c]
+        edges = np.flatnonzero(np.diff(np.concatenate(([0], col.astype(np.int8), [0]))))
+        runs.extend(int(b - a) for a, b in zip(edges[::2], edges[1::2], strict=False))
+    return max(1, int(np.median(runs))) if runs else 2
+
+
+def remove_lines(binary: Gray, min_len: int) -> Gray:
+    """The ink of `binary` without straight strokes of `min_len` pixels or longer (ruling, boxes)."""
+    horiz, vert = line_masks(binary, max(5, min_len))
+    lines = cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8))
+    return cv2.bitwise_and(binary, cv2.bitwise_not(lines))
