@@ -11,7 +11,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from dukungan.services import counting, elections, reading_models
 from pipelines.domain import DocumentStatus, Reason, Role, SubmissionStatus, SupporterStatus
+from storage.models import Document, Election, Submission, VoterImport
 
 
 def _as_utc(value: dt.datetime) -> dt.datetime:
@@ -263,3 +265,60 @@ class Health(BaseModel):
 class Readiness(BaseModel):
     status: Literal["ok", "unavailable"]
     checks: dict[str, str] = Field(description="Each part: 'ok' or why it failed")
+
+
+# -- from the service layer's objects to the published shapes ---------------------------------------
+
+def election_out(e: Election) -> ElectionPublic:
+    fig = elections.figures(e)
+    return ElectionPublic(
+        id=e.id, code=e.code, name=e.name, region_code=e.region_code, level=e.level,
+        voting_date=e.voting_date, dpt_total=e.dpt_total, required_support=fig.required_support,
+        spread_unit=fig.spread_unit, spread_required=fig.spread_required, spread_total=fig.spread_total,
+    )
+
+
+def import_out(imp: VoterImport) -> ImportPublic:
+    out = ImportPublic.model_validate(imp)
+    out.errors = out.errors[:100]
+    return out
+
+
+def document_out(d: Document) -> DocumentPublic:
+    error = None
+    if d.error_code:
+        error = DocumentError(code=d.error_code, message=d.error_message or d.error_code)
+    return DocumentPublic(
+        id=d.id, submission_id=d.submission_id, filename=d.filename, sha256=d.sha256, size=d.size,
+        content_type=d.content_type, status=DocumentStatus(d.status), pages=d.pages, error=error,
+        duplicate_of=d.duplicate_of, created_at=d.created_at, finished_at=d.finished_at,
+    )
+
+
+def counts_out(c: counting.Counts) -> Counts:
+    return Counts(documents=DocumentCounts(**c.documents), supporters=SupporterCounts(**c.supporters),
+                  counted=c.counted, by_reason=c.by_reason)
+
+
+def submission_out(sub: Submission, counts: counting.Counts) -> SubmissionWithCounts:
+    return SubmissionWithCounts.model_validate(
+        {**SubmissionPublic.model_validate(sub).model_dump(), "counts": counts_out(counts)}
+    )
+
+
+def candidate_status_out(st: counting.CandidateStatus) -> CandidateStatus:
+    c = counts_out(st.counts)
+    return CandidateStatus(
+        candidate_id=st.candidate_id, documents=c.documents, supporters=c.supporters, counted=c.counted,
+        required_support=st.required_support,
+        spread=Spread(unit=st.spread.unit, covered=st.spread.covered, total=st.spread.total,
+                      required=st.spread.required),
+        by_reason=c.by_reason,
+    )
+
+
+def id_card_out(view: reading_models.IdCardView) -> IdCardPublic:
+    return IdCardPublic.model_validate(
+        {**{k: getattr(view.card, k) for k in IdCardPublic.model_fields if k != "supporter_ids"},
+         "supporter_ids": view.supporter_ids}
+    )

@@ -148,11 +148,13 @@ def _tokens_agree(x: str, y: str) -> bool:
 
 
 def _words_agree(ka: list[str], kb: list[str]) -> bool:
-    """Every word has its counterpart: same order, any order, or the words run together."""
+    """Every word has its counterpart: same order, any order, or (word counts differ) run together."""
     if len(ka) == len(kb) and (
         all(map(_tokens_agree, ka, kb)) or all(map(_tokens_agree, sorted(ka), sorted(kb)))
     ):
         return True
+    if len(ka) == len(kb):
+        return False
     ja, jb = "".join(ka), "".join(kb)
     return Levenshtein.distance(ja, jb) <= _edit_budget(min(len(ja), len(jb)))
 

@@ -40,11 +40,10 @@ def check_signature(gray: Gray, *, printed: Gray | None = None) -> SignatureChec
         return SignatureCheck(None, 0.0, 0.0, 0.0)
     # Ink by a fixed threshold and a local one: faint pen strokes and dark toner both count,
     # but a grey photocopy background does not.
-    _, otsu = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    level = float(cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[0])
+    level, otsu = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     if gray.std() < 6 or level > 235:  # a flat box: Otsu would split noise
         return SignatureCheck(False, 0.0, 0.0, 0.95)
-    binary = otsu & (gray < min(level, 200)).astype(np.uint8) * 255
+    binary = otsu & ((gray <= 200).astype(np.uint8) * 255)
     binary = remove_lines(binary, int(min(h, w) * 0.8))
     if printed is not None:
         binary = cv2.bitwise_and(binary, cv2.bitwise_not(printed))

@@ -55,11 +55,16 @@ def binarize(gray: Gray) -> Gray:
     return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
 
 
-def line_masks(binary: Gray, min_len: int) -> tuple[Gray, Gray]:
-    """(horizontal, vertical) masks of straight strokes at least `min_len` pixels long."""
-    bridge = max(3, min_len // 10)
-    h_closed = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (bridge, 1)))
-    v_closed = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, bridge)))
+def line_masks(binary: Gray, min_len: int, *, bridge: int = 0) -> tuple[Gray, Gray]:
+    """(horizontal, vertical) masks of straight strokes at least `min_len` pixels long.
+
+    `bridge` closes gaps of up to that many pixels first (broken ruling on a page); keep it 0
+    inside a cell, where it would join the bars of neighbouring letters into a "line".
+    """
+    h_closed, v_closed = binary, binary
+    if bridge > 1:
+        h_closed = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (bridge, 1)))
+        v_closed = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, bridge)))
     horiz = cv2.morphologyEx(h_closed, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (min_len, 1)))
     vert = cv2.morphologyEx(v_closed, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, min_len)))
     return horiz, vert
@@ -88,7 +93,8 @@ def _find_grid(gray: Gray, min_rows: int, min_cols: int) -> Grid | None:
     h, w = gray.shape
     binary = binarize(gray)
     unit = max(h, w) / 1000.0  # ~2.5-3.5 px at 300 dpi
-    horiz, vert = line_masks(binary, max(20, int(40 * unit)))
+    min_len = max(20, int(40 * unit))
+    horiz, vert = line_masks(binary, min_len, bridge=max(3, min_len // 10))
     frame = cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8))
     n, _, stats, _ = cv2.connectedComponentsWithStats(frame, connectivity=8)
     if n <= 1:

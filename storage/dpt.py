@@ -13,7 +13,6 @@ import datetime as dt
 import gzip
 import io
 import itertools
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -21,7 +20,7 @@ from typing import IO, Any
 from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from pipelines.nik import validate_nik
+from pipelines.nik import nik_failure
 from storage.db import Database, is_postgres
 from storage.models import Election, Voter, VoterImport
 
@@ -29,8 +28,6 @@ COLUMNS = ("nik", "nkk", "name", "birth_place", "birth_date", "sex", "marital_st
            "rt", "rw", "district_code", "tps")
 MAX_ERRORS = 100
 BATCH = 20_000
-_DIGITS16 = re.compile(r"\d{16}")
-_DISTRICT = re.compile(r"\d{6}")
 
 
 class ImportFailed(Exception):
@@ -61,41 +58,40 @@ def open_text(raw: IO[bytes]) -> io.TextIOWrapper:
     return io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
 
 
-def parse_row(row: dict[str, str]) -> tuple[Any, ...]:
-    """One CSV row to a voter tuple (COLUMNS order), or ValueError saying what is wrong."""
-    nik = (row.get("nik") or "").strip()
-    if not _DIGITS16.fullmatch(nik):
+def _fold(value: str, size: int) -> str | None:
+    v = " ".join(value.split()) if "  " in value or value != value.strip() else value
+    return v[:size] or None
+
+
+def parse_row(f: list[str]) -> tuple[Any, ...]:
+    """One CSV row (fields in COLUMNS order) to a voter tuple, or ValueError saying what is wrong."""
+    nik = f[0].strip()
+    if len(nik) != 16 or not nik.isdigit():
         raise ValueError("nik is not 16 digits")
-    check = validate_nik(nik)
-    if not check.valid:
-        raise ValueError(f"nik is not a valid NIK ({check.failure})")
-    name = " ".join((row.get("name") or "").split()).upper()
+    failure = nik_failure(nik)
+    if failure is not None:
+        raise ValueError(f"nik is not a valid NIK ({failure})")
+    name = _fold(f[2], 200)
     if not name:
         raise ValueError("name is empty")
-    raw_date = (row.get("birth_date") or "").strip()
     try:
-        birth = dt.date.fromisoformat(raw_date)
+        birth = dt.date.fromisoformat(f[4].strip())
     except ValueError:
-        raise ValueError(f"birth_date {raw_date!r} is not YYYY-MM-DD") from None
-    sex = (row.get("sex") or "").strip().upper()
+        raise ValueError(f"birth_date {f[4].strip()!r} is not YYYY-MM-DD") from None
+    sex = f[5].strip().upper()
     if sex not in ("L", "P"):
         raise ValueError("sex is not L or P")
-    marital = (row.get("marital_status") or "").strip().upper() or None
+    marital = f[6].strip().upper() or None
     if marital not in (None, "B", "S", "P"):
         raise ValueError("marital_status is not B, S or P")
-    district = (row.get("district_code") or "").strip().replace(".", "")
-    if not _DISTRICT.fullmatch(district):
+    district = f[10].strip().replace(".", "")
+    if len(district) != 6 or not district.isdigit():
         raise ValueError("district_code is not 6 digits")
-    nkk = (row.get("nkk") or "").strip() or None
-    if nkk is not None and not _DIGITS16.fullmatch(nkk):
+    nkk = f[1].strip() or None
+    if nkk is not None and (len(nkk) != 16 or not nkk.isdigit()):
         raise ValueError("nkk is not 16 digits")
-
-    def opt(key: str, size: int) -> str | None:
-        v = " ".join((row.get(key) or "").split())
-        return v[:size] or None
-
-    return (nik, nkk, name, opt("birth_place", 100), birth, sex, marital, opt("address", 300),
-            opt("rt", 3), opt("rw", 3), district, opt("tps", 10))
+    return (nik, nkk, name.upper(), _fold(f[3], 100), birth, sex, marital, _fold(f[7], 300),
+            _fold(f[8], 3), _fold(f[9], 3), district, _fold(f[11], 10))
 
 
 def read_rows(text_stream: IO[str], report: ImportReport) -> Iterator[tuple[int, tuple[Any, ...]]]:
@@ -106,20 +102,24 @@ def read_rows(text_stream: IO[str], report: ImportReport) -> Iterator[tuple[int,
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise ImportFailed(f"the header lacks the columns {', '.join(missing)}")
-    reader.fieldnames = header
+    width = len(header)
+    order = [header.index(c) for c in COLUMNS]
+    rows = csv.reader(text_stream)  # the DictReader consumed only the header line
     try:
-        for row in reader:
-            line = reader.line_num
+        for fields in rows:
+            line = rows.line_num + 1
+            if not fields:
+                continue
             report.rows_total += 1
-            if None in row:
-                report.reject(line, "more fields than the header")
+            if len(fields) != width:
+                report.reject(line, f"{len(fields)} fields, the header has {width}")
                 continue
             try:
-                yield line, parse_row(row)
+                yield line, parse_row([fields[i] for i in order])
             except ValueError as exc:
                 report.reject(line, str(exc))
     except (csv.Error, UnicodeDecodeError, EOFError, OSError) as exc:
-        raise ImportFailed(f"not a readable CSV near line {reader.line_num}: {exc}") from None
+        raise ImportFailed(f"not a readable CSV near line {rows.line_num + 1}: {exc}") from None
 
 
 def load(db: Database, import_id: str, raw: IO[bytes],

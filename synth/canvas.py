@@ -52,9 +52,17 @@ class Canvas(Protocol):
 
     def text(self, x: float, y: float, s: str, font: Font, color: Color = INK) -> None: ...
     def text_width(self, s: str, font: Font) -> float: ...
-    def line(self, x0: float, y0: float, x1: float, y1: float, width: float = 0.25, color: Color = INK) -> None: ...
+    def line(
+        self, x0: float, y0: float, x1: float, y1: float, width: float = 0.25, color: Color = INK
+    ) -> None: ...
     def rect(
-        self, x0: float, y0: float, x1: float, y1: float, width: float = 0.25, color: Color = INK,
+        self,
+        x0: float,
+        y0: float,
+        x1: float,
+        y1: float,
+        width: float = 0.25,
+        color: Color = INK,
         fill: Color | None = None,
     ) -> None: ...
     def polyline(self, points: Sequence[tuple[float, float]], width: float, color: Color) -> None: ...
@@ -66,8 +74,10 @@ def px_box(canvas: Canvas, x0: float, y0: float, x1: float, y1: float) -> BBox:
     k = canvas.dpi / 25.4
     w, h = round(canvas.width_mm * k), round(canvas.height_mm * k)
     return (
-        max(0, min(w, round(x0 * k))), max(0, min(h, round(y0 * k))),
-        max(0, min(w, round(x1 * k))), max(0, min(h, round(y1 * k))),
+        max(0, min(w, round(x0 * k))),
+        max(0, min(h, round(y0 * k))),
+        max(0, min(w, round(x1 * k))),
+        max(0, min(h, round(y1 * k))),
     )
 
 
@@ -111,28 +121,42 @@ class PilCanvas:
         f = pil_font(font.family, font.bold, round(font.size * MM_PER_PT * self._k))
         return float(f.getlength(s)) / self._k
 
-    def line(self, x0: float, y0: float, x1: float, y1: float, width: float = 0.25, color: Color = INK) -> None:
+    def line(
+        self, x0: float, y0: float, x1: float, y1: float, width: float = 0.25, color: Color = INK
+    ) -> None:
         k = self._k
         self._draw.line((x0 * k, y0 * k, x1 * k, y1 * k), fill=color, width=max(1, round(width * k)))
 
     def rect(
-        self, x0: float, y0: float, x1: float, y1: float, width: float = 0.25, color: Color = INK,
+        self,
+        x0: float,
+        y0: float,
+        x1: float,
+        y1: float,
+        width: float = 0.25,
+        color: Color = INK,
         fill: Color | None = None,
     ) -> None:
         k = self._k
         self._draw.rectangle(
-            (x0 * k, y0 * k, x1 * k, y1 * k), outline=color if width > 0 else None, fill=fill,
+            (x0 * k, y0 * k, x1 * k, y1 * k),
+            outline=color if width > 0 else None,
+            fill=fill,
             width=max(1, round(width * k)) if width > 0 else 0,
         )
 
     def polyline(self, points: Sequence[tuple[float, float]], width: float, color: Color) -> None:
         k = self._k
-        self._draw.line([(x * k, y * k) for x, y in points], fill=color, width=max(1, round(width * k)), joint="curve")
+        self._draw.line(
+            [(x * k, y * k) for x, y in points], fill=color, width=max(1, round(width * k)), joint="curve"
+        )
 
     def image(self, img: Image.Image, x0: float, y0: float, x1: float, y1: float) -> None:
         k = self._k
         box = (round(x0 * k), round(y0 * k), round(x1 * k), round(y1 * k))
-        piece = img.convert("RGB").resize((max(1, box[2] - box[0]), max(1, box[3] - box[1])), Image.Resampling.LANCZOS)
+        piece = img.convert("RGB").resize(
+            (max(1, box[2] - box[0]), max(1, box[3] - box[1])), Image.Resampling.LANCZOS
+        )
         if img.mode in ("RGBA", "LA"):
             mask = img.getchannel("A").resize(piece.size, Image.Resampling.LANCZOS)
             self.image_out.paste(piece, box[:2], mask)
@@ -140,8 +164,14 @@ class PilCanvas:
             self.image_out.paste(piece, box[:2])
 
 
-_PDF_FAMILY = {"sans": "helvetica", "serif": "times", "mono": "courier", "narrow": "helvetica",
-               "dejavu": "helvetica", "ktp": "courier"}
+_PDF_FAMILY = {
+    "sans": "helvetica",
+    "serif": "times",
+    "mono": "courier",
+    "narrow": "helvetica",
+    "dejavu": "helvetica",
+    "ktp": "courier",
+}
 
 
 class PdfCanvas:
@@ -165,13 +195,21 @@ class PdfCanvas:
         self._set_font(font)
         return float(self._pdf.get_string_width(s))
 
-    def line(self, x0: float, y0: float, x1: float, y1: float, width: float = 0.25, color: Color = INK) -> None:
+    def line(
+        self, x0: float, y0: float, x1: float, y1: float, width: float = 0.25, color: Color = INK
+    ) -> None:
         self._pdf.set_draw_color(*color)
         self._pdf.set_line_width(width)
         self._pdf.line(x0, y0, x1, y1)
 
     def rect(
-        self, x0: float, y0: float, x1: float, y1: float, width: float = 0.25, color: Color = INK,
+        self,
+        x0: float,
+        y0: float,
+        x1: float,
+        y1: float,
+        width: float = 0.25,
+        color: Color = INK,
         fill: Color | None = None,
     ) -> None:
         self._pdf.set_draw_color(*color)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
+import cv2
 import numpy as np
 from PIL import Image, ImageFilter
 
@@ -21,7 +22,22 @@ def _rotated(card: Image.Image, angle: float) -> Image.Image:
     """An RGBA card turned by `angle` degrees (counter-clockwise), transparent around it."""
     if abs(angle) < 0.05:
         return card
-    return card.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True)
+    arr = np.asarray(card.convert("RGBA"))
+    h, w = arr.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
+    new_w, new_h = int(h * sin + w * cos + 0.5), int(h * cos + w * sin + 0.5)
+    matrix[0, 2] += new_w / 2 - w / 2
+    matrix[1, 2] += new_h / 2 - h / 2
+    out = cv2.warpAffine(
+        arr,
+        matrix,
+        (new_w, new_h),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=(0, 0, 0, 0),
+    )
+    return Image.fromarray(out, "RGBA")
 
 
 def render_card_photo(person: Person, seed: int | str, width_px: int | None = None) -> RenderedPage:
@@ -48,8 +64,14 @@ def render_card_photo(person: Person, seed: int | str, width_px: int | None = No
     img = Image.fromarray(arr, "RGB").filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 0.9)))
     bbox = (mx, my, mx + card.width, my + card.height)
     dpi = round(card_w / CARD_W_MM * 25.4)
-    truth = PageTruth(kind="id_cards", width=w, height=h, dpi=dpi, cards=(_card_truth(1, person, bbox),),
-                      subkind="card_photo")
+    truth = PageTruth(
+        kind="id_cards",
+        width=w,
+        height=h,
+        dpi=dpi,
+        cards=(_card_truth(1, person, bbox),),
+        subkind="card_photo",
+    )
     return RenderedPage(img, truth)
 
 
@@ -75,8 +97,14 @@ def render_card_sheet(people: Sequence[Person], seed: int | str, dpi: int = 200)
         page.paste(card.convert("L"), (px, py), card.getchannel("A"))
         cards.append(_card_truth(i + 1, person, (px, py, px + card.width, py + card.height)))
     page = _toner(page, rng)
-    truth = PageTruth(kind="id_cards", width=page.width, height=page.height, dpi=dpi, cards=tuple(cards),
-                      subkind="card_sheet")
+    truth = PageTruth(
+        kind="id_cards",
+        width=page.width,
+        height=page.height,
+        dpi=dpi,
+        cards=tuple(cards),
+        subkind="card_sheet",
+    )
     return RenderedPage(page, truth)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from functools import lru_cache
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
@@ -26,7 +27,13 @@ _CARD_INK = (20, 20, 30)
 
 
 def _background(width: int, height: int, rng: random.Random) -> Image.Image:
-    """Light blue with a faint guilloche: two interfering wave families."""
+    """Light blue with a faint guilloche; one of a few cached variants (it is the slow part of a card)."""
+    return _background_variant(width, height, rng.randrange(6)).copy()
+
+
+@lru_cache(maxsize=32)
+def _background_variant(width: int, height: int, variant: int) -> Image.Image:
+    rng = random.Random(f"ktp-background:{variant}")
     yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
     u, v = xx / width, yy / height
     f1, f2, ph = rng.uniform(40, 70), rng.uniform(4, 9), rng.uniform(0, 6.3)
@@ -34,8 +41,14 @@ def _background(width: int, height: int, rng: random.Random) -> Image.Image:
     waves2 = np.sin(2 * np.pi * (v * f1 * 0.7 + 0.5 * np.sin(2 * np.pi * u * f2 * 0.8)))
     pattern = (np.abs(waves) < 0.12).astype(np.float32) + 0.6 * (np.abs(waves2) < 0.10).astype(np.float32)
     shade = 0.5 * u + 0.5 * (1 - v)
-    base = np.array(rng.choice(((188, 218, 236), (200, 226, 238), (182, 212, 232), (205, 228, 232))), np.float32)
-    rgb = base[None, None, :] + (shade[..., None] * 22) - pattern[..., None] * np.array([28, 18, 10], np.float32)
+    base = np.array(
+        rng.choice(((188, 218, 236), (200, 226, 238), (182, 212, 232), (205, 228, 232))), np.float32
+    )
+    rgb = (
+        base[None, None, :]
+        + (shade[..., None] * 22)
+        - pattern[..., None] * np.array([28, 18, 10], np.float32)
+    )
     return Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8), "RGB")
 
 
@@ -46,7 +59,9 @@ def _photo(width: int, height: int, rng: random.Random) -> Image.Image:
     d = ImageDraw.Draw(img)
     tone = rng.randint(95, 150)
     d.ellipse((width * 0.28, height * 0.16, width * 0.72, height * 0.62), fill=(tone, tone, tone))
-    d.ellipse((width * 0.05, height * 0.62, width * 0.95, height * 1.25), fill=(tone - 40, tone - 40, tone - 35))
+    d.ellipse(
+        (width * 0.05, height * 0.62, width * 0.95, height * 1.25), fill=(tone - 40, tone - 40, tone - 35)
+    )
     return img.filter(ImageFilter.GaussianBlur(max(1, width // 60)))
 
 
@@ -83,7 +98,9 @@ def render_card(person: Person, seed: int | str, width_px: int = 1000) -> Image.
     x_label, x_colon, x_value = 2.6, 21.4, 22.6
     canvas.text(x_label, 15.2, "NIK", _HEADER.sized(9.5), _CARD_INK)
     canvas.text(x_colon - 0.6, 15.2, ":", _HEADER.sized(9.5), _CARD_INK)
-    canvas.text(x_value - 0.6, 15.4, person.nik, fit_text(canvas, person.nik, _NIK, 61.8 - x_value), _CARD_INK)
+    canvas.text(
+        x_value - 0.6, 15.4, person.nik, fit_text(canvas, person.nik, _NIK, 61.8 - x_value), _CARD_INK
+    )
     y, step = 19.6, 2.62
     for label, value, indent in card_lines(person, rng):
         canvas.text(x_label + indent, y, label, _LABEL, _CARD_INK)
@@ -125,7 +142,11 @@ def photocopy(card: Image.Image, rng: random.Random) -> Image.Image:
     grey = grey.point(lut)
     edge = ImageDraw.Draw(grey)  # the card's edge prints as a grey outline
     radius = round(grey.width * 0.035)
-    edge.rounded_rectangle((0, 0, grey.width - 1, grey.height - 1), radius, outline=rng.randint(90, 160),
-                           width=max(1, grey.width // 400))
+    edge.rounded_rectangle(
+        (0, 0, grey.width - 1, grey.height - 1),
+        radius,
+        outline=rng.randint(90, 160),
+        width=max(1, grey.width // 400),
+    )
     out = Image.merge("RGBA", (grey, grey, grey, alpha or Image.new("L", card.size, 255)))
     return out

@@ -54,7 +54,9 @@ def random_letter_options(rng: random.Random) -> LetterOptions:
     return LetterOptions(
         mark=rng.choices(("signature", "thumbprint", "empty"), weights=(80, 12, 8))[0],
         nik_style=rng.choices(("plain", "grouped", "boxes"), weights=(60, 20, 20))[0],
-        card_position=rng.choices(("top-left", "top-right", "bottom-left", None), weights=(60, 12, 13, 15))[0],
+        card_position=rng.choices(("top-left", "top-right", "bottom-left", None), weights=(60, 12, 13, 15))[
+            0
+        ],
         candidates=rng.choice(CANDIDATE_PAIRS),
     )
 
@@ -106,7 +108,8 @@ def draw_letter(
 
     values = _values(person)
     keys = [k for k, _ in _LABELS[:5]] + [k for k, _ in _LABELS[5:] if rng.random() < 0.8]
-    labels = {k: rng.choice(v) for k, v in _LABELS}
+    # the plain label most of the time; the variants (spaced-out letters among them) now and then
+    labels = {k: v[0] if rng.random() < 0.6 else rng.choice(v) for k, v in _LABELS}
     numbered = rng.random() < 0.25
     texts = {k: (f"{i + 1}. " if numbered else "") + labels[k] for i, k in enumerate(keys)}
     indent = left + rng.uniform(0, 6)
@@ -119,8 +122,15 @@ def draw_letter(
         canvas.text(indent, y, texts[key], form)
         canvas.text(colon_x, y, ":", form)
         if key == "nik":
-            end = draw_nik(canvas, value_x, y, person.nik, options.nik_style, value_font.sized(value_font.size + 1),
-                           right - value_x)
+            end = draw_nik(
+                canvas,
+                value_x,
+                y,
+                person.nik,
+                options.nik_style,
+                value_font.sized(value_font.size + 1),
+                right - value_x,
+            )
         else:
             vfont = value_font
             while vfont.size > 6 and canvas.text_width(values[key], vfont) > right - value_x:
@@ -142,8 +152,10 @@ def draw_letter(
         canvas.text(left, y, line, form)
         y += form.size * 0.5
     y += 3
-    closing = ("Demikian surat pernyataan dukungan ini saya buat dengan sebenar-benarnya, tanpa paksaan "
-               "dari pihak mana pun, untuk dipergunakan sebagaimana mestinya.")
+    closing = (
+        "Demikian surat pernyataan dukungan ini saya buat dengan sebenar-benarnya, tanpa paksaan "
+        "dari pihak mana pun, untuk dipergunakan sebagaimana mestinya."
+    )
     for line in wrap(canvas, closing, form, right - left):
         canvas.text(left, y, line, form)
         y += form.size * 0.5
@@ -152,7 +164,9 @@ def draw_letter(
     box_w, box_h = rng.uniform(50, 64), rng.uniform(28, 36)
     bx0 = right - box_w
     month = rng.randint(4, 6)
-    canvas.text(bx0, y, f"{regency.city.title()}, {rng.randint(1, 28)} {INDONESIAN_MONTHS[month - 1]} 2024", form)
+    canvas.text(
+        bx0, y, f"{regency.city.title()}, {rng.randint(1, 28)} {INDONESIAN_MONTHS[month - 1]} 2024", form
+    )
     y += 6
     canvas.text(bx0, y, "Yang membuat pernyataan,", form)
     y += 4
@@ -167,16 +181,31 @@ def draw_letter(
         card_truth_box = _paste_card(canvas, card, left, max(y - CARD_H_MM - 10, block_bottom + 60), rng)
 
     supporter = SupporterTruth(
-        row=1, nik=person.nik, name=person.name, birth_place=person.birth_place, birth_date=person.birth_date,
-        sex=person.sex, signed=options.mark != "empty", bbox=px_box(canvas, left - 1, block_top, block_right + 1,
-                                                                        block_bottom),
-        mark=options.mark, nik_style=options.nik_style, card_index=1 if card_truth_box else None,
-        address=person.address, district=person.district_name,
+        row=1,
+        nik=person.nik,
+        name=person.name,
+        birth_place=person.birth_place,
+        birth_date=person.birth_date,
+        sex=person.sex,
+        signed=options.mark != "empty",
+        bbox=px_box(canvas, left - 1, block_top, block_right + 1, block_bottom),
+        mark=options.mark,
+        nik_style=options.nik_style,
+        card_index=1 if card_truth_box else None,
+        address=person.address,
+        district=person.district_name,
     )
     card_truth = None
     if card_truth_box is not None:
-        card_truth = CardTruth(1, person.nik, person.name, person.birth_place, person.birth_date, person.sex,
-                               px_box(canvas, *card_truth_box))
+        card_truth = CardTruth(
+            1,
+            person.nik,
+            person.name,
+            person.birth_place,
+            person.birth_date,
+            person.sex,
+            px_box(canvas, *card_truth_box),
+        )
     return supporter, card_truth
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 
@@ -19,7 +20,7 @@ Stroke = list[tuple[float, float]]
 def _chaikin(points: Stroke, rounds: int = 3) -> Stroke:
     for _ in range(rounds):
         smooth: Stroke = [points[0]]
-        for (ax, ay), (bx, by) in zip(points, points[1:], strict=False):
+        for (ax, ay), (bx, by) in itertools.pairwise(points):
             smooth.append((0.75 * ax + 0.25 * bx, 0.75 * ay + 0.25 * by))
             smooth.append((0.25 * ax + 0.75 * bx, 0.25 * ay + 0.75 * by))
         smooth.append(points[-1])
@@ -58,7 +59,9 @@ def draw_signature(canvas: Canvas, rng: random.Random, box: tuple[float, float, 
     color = rng.choice(PENS)
     width = rng.uniform(0.25, 0.5)
     for stroke in signature_strokes(rng):
-        canvas.polyline([(ox + (px + slant * (1 - py)) * w * 0.85, oy + py * h) for px, py in stroke], width, color)
+        canvas.polyline(
+            [(ox + (px + slant * (1 - py)) * w * 0.85, oy + py * h) for px, py in stroke], width, color
+        )
 
 
 def thumbprint(rng: random.Random, width: int, height: int, ink: Color | None = None) -> Image.Image:

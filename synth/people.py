@@ -20,28 +20,109 @@ from synth.regions import DISTRICTS, District, regency_for
 REFERENCE_DATE = dt.date(2024, 11, 27)  # Pilkada 2024 voting day: ages are counted on it
 
 BIRTH_PLACES = (
-    "JAKARTA", "BANDUNG", "BOGOR", "BEKASI", "SEMARANG", "SURABAYA", "YOGYAKARTA", "SLEMAN",
-    "BANTUL", "KLATEN", "MAGELANG", "SURAKARTA", "MEDAN", "PADANG", "PALEMBANG", "MAKASSAR",
-    "CIREBON", "TEGAL", "PURWOREJO", "WONOGIRI", "GUNUNG KIDUL", "KULON PROGO", "TANGERANG",
-    "DEPOK", "GARUT", "KEBUMEN", "PEKALONGAN", "MALANG", "DENPASAR", "KUPANG", "AMBON",
+    "JAKARTA",
+    "BANDUNG",
+    "BOGOR",
+    "BEKASI",
+    "SEMARANG",
+    "SURABAYA",
+    "YOGYAKARTA",
+    "SLEMAN",
+    "BANTUL",
+    "KLATEN",
+    "MAGELANG",
+    "SURAKARTA",
+    "MEDAN",
+    "PADANG",
+    "PALEMBANG",
+    "MAKASSAR",
+    "CIREBON",
+    "TEGAL",
+    "PURWOREJO",
+    "WONOGIRI",
+    "GUNUNG KIDUL",
+    "KULON PROGO",
+    "TANGERANG",
+    "DEPOK",
+    "GARUT",
+    "KEBUMEN",
+    "PEKALONGAN",
+    "MALANG",
+    "DENPASAR",
+    "KUPANG",
+    "AMBON",
 )
 OCCUPATIONS = (
-    "KARYAWAN SWASTA", "WIRASWASTA", "MENGURUS RUMAH TANGGA", "PEDAGANG", "PETANI/PEKEBUN",
-    "BURUH HARIAN LEPAS", "PELAJAR/MAHASISWA", "PENSIUNAN", "GURU", "BELUM/TIDAK BEKERJA",
-    "SOPIR", "NELAYAN/PERIKANAN", "KARYAWAN HONORER", "TUKANG JAHIT", "PERAWAT", "BURUH TANI/PERKEBUNAN",
+    "KARYAWAN SWASTA",
+    "WIRASWASTA",
+    "MENGURUS RUMAH TANGGA",
+    "PEDAGANG",
+    "PETANI/PEKEBUN",
+    "BURUH HARIAN LEPAS",
+    "PELAJAR/MAHASISWA",
+    "PENSIUNAN",
+    "GURU",
+    "BELUM/TIDAK BEKERJA",
+    "SOPIR",
+    "NELAYAN/PERIKANAN",
+    "KARYAWAN HONORER",
+    "TUKANG JAHIT",
+    "PERAWAT",
+    "BURUH TANI/PERKEBUNAN",
 )
 RELIGIONS = ("ISLAM", "ISLAM", "ISLAM", "ISLAM", "ISLAM", "KRISTEN", "KATHOLIK", "HINDU", "BUDDHA")
 BLOOD_TYPES = ("-", "-", "-", "O", "A", "B", "AB")
 STREETS = (
-    "MELATI", "MAWAR", "KENANGA", "ANGGREK", "CEMPAKA", "FLAMBOYAN", "MANGGA", "RAMBUTAN",
-    "KALIURANG", "MAGELANG", "SETIABUDI", "PETOJO", "KEBON SIRIH", "PASAR BARU", "KRAMAT RAYA",
-    "HASANUDDIN", "DIPONEGORO", "SUDIRMAN", "GATOT SUBROTO", "H. SANUSI", "SEPAKAT", "DAMAI",
+    "MELATI",
+    "MAWAR",
+    "KENANGA",
+    "ANGGREK",
+    "CEMPAKA",
+    "FLAMBOYAN",
+    "MANGGA",
+    "RAMBUTAN",
+    "KALIURANG",
+    "MAGELANG",
+    "SETIABUDI",
+    "PETOJO",
+    "KEBON SIRIH",
+    "PASAR BARU",
+    "KRAMAT RAYA",
+    "HASANUDDIN",
+    "DIPONEGORO",
+    "SUDIRMAN",
+    "GATOT SUBROTO",
+    "H. SANUSI",
+    "SEPAKAT",
+    "DAMAI",
 )
 VILLAGES = (
-    "SUKAMAJU", "MEKARSARI", "SIDOMULYO", "SIDOREJO", "SUMBERSARI", "TIRTOMARTANI", "CATURTUNGGAL",
-    "CONDONGCATUR", "MAGUWOHARJO", "SARIHARJO", "SINDUADI", "TRIHANGGO", "PETOJO SELATAN",
-    "KEBON KELAPA", "KARTINI", "GUNUNG SAHARI", "KAPUK", "PEGADUNGAN", "TEGAL ALUR", "WIJAYA KUSUMA",
-    "SUNTER AGUNG", "RAWA BADAK", "SEMPER BARAT", "KALI ANYAR", "DUREN SAWIT", "SUKOHARJO",
+    "SUKAMAJU",
+    "MEKARSARI",
+    "SIDOMULYO",
+    "SIDOREJO",
+    "SUMBERSARI",
+    "TIRTOMARTANI",
+    "CATURTUNGGAL",
+    "CONDONGCATUR",
+    "MAGUWOHARJO",
+    "SARIHARJO",
+    "SINDUADI",
+    "TRIHANGGO",
+    "PETOJO SELATAN",
+    "KEBON KELAPA",
+    "KARTINI",
+    "GUNUNG SAHARI",
+    "KAPUK",
+    "PEGADUNGAN",
+    "TEGAL ALUR",
+    "WIJAYA KUSUMA",
+    "SUNTER AGUNG",
+    "RAWA BADAK",
+    "SEMPER BARAT",
+    "KALI ANYAR",
+    "DUREN SAWIT",
+    "SUKOHARJO",
 )
 
 
@@ -117,9 +198,12 @@ def _address(rng: random.Random) -> str:
     if kind < 0.6:
         return f"GG. {rng.choice(STREETS)} NO. {rng.randint(1, 40)}{rng.choice(('', '', 'A', 'B'))}"
     if kind < 0.75:
-        return f"PERUM {rng.choice(STREETS)} BLOK {rng.choice('ABCDEF')}{rng.randint(1, 12)}/{rng.randint(1, 30)}"
+        block = f"{rng.choice('ABCDEF')}{rng.randint(1, 12)}/{rng.randint(1, 30)}"
+        return f"PERUM {rng.choice(STREETS)} BLOK {block}"
     if kind < 0.9:
-        return f"DUSUN {rng.choice(('KRAJAN', 'KARANGMALANG', 'NGENTAK', 'PLOSOKUNING', 'JETIS', 'SOROGENEN'))}"
+        return (
+            f"DUSUN {rng.choice(('KRAJAN', 'KARANGMALANG', 'NGENTAK', 'PLOSOKUNING', 'JETIS', 'SOROGENEN'))}"
+        )
     return f"KP. {rng.choice(VILLAGES)}"
 
 
@@ -197,8 +281,18 @@ def _age(rng: random.Random, low: int, high: int) -> int:
 
 
 DPT_COLUMNS = (
-    "nik", "nkk", "name", "birth_place", "birth_date", "sex", "marital_status",
-    "address", "rt", "rw", "district_code", "tps",
+    "nik",
+    "nkk",
+    "name",
+    "birth_place",
+    "birth_date",
+    "sex",
+    "marital_status",
+    "address",
+    "rt",
+    "rw",
+    "district_code",
+    "tps",
 )
 
 
@@ -209,7 +303,19 @@ def voter_list_csv(people: Sequence[Person]) -> str:
     writer.writerow(DPT_COLUMNS)
     for p in people:
         writer.writerow(
-            [p.nik, p.nkk, p.name, p.birth_place, p.birth_date.isoformat(), p.sex, p.marital_status,
-             p.address, p.rt, p.rw, p.district_code, p.tps]
+            [
+                p.nik,
+                p.nkk,
+                p.name,
+                p.birth_place,
+                p.birth_date.isoformat(),
+                p.sex,
+                p.marital_status,
+                p.address,
+                p.rt,
+                p.rw,
+                p.district_code,
+                p.tps,
+            ]
         )
     return out.getvalue()

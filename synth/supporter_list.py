@@ -35,9 +35,13 @@ def random_list_options(
     rows = max(n_filled, rng.choice((10, 15, 20, 25, 25, 25)))
     marks = tuple(rng.choices(("signature", "thumbprint", "empty"), weights=(85, 7, 8), k=n_filled))
     return ListOptions(
-        rows_per_page=min(25, rows), landscape=rng.random() < 0.4,
+        rows_per_page=min(25, rows),
+        landscape=rng.random() < 0.4,
         nik_style=rng.choices(("plain", "grouped", "boxes"), weights=(60, 20, 20))[0],
-        marks=marks, start_number=start_number, page_no=page_no, page_count=page_count,
+        marks=marks,
+        start_number=start_number,
+        page_no=page_no,
+        page_count=page_count,
     )
 
 
@@ -59,8 +63,10 @@ def draw_list(
     model_tag(canvas, right, 8.0, "Model B.1.1-KWK", form.sized(8.5).bolder())
     title = form.sized(form.size + 1.5).bolder()
     y = 20.0
-    for line in ("DAFTAR NAMA PENDUKUNG PASANGAN CALON PERSEORANGAN",
-                 f"PEMILIHAN {regency.election.upper()} TAHUN 2024"):
+    for line in (
+        "DAFTAR NAMA PENDUKUNG PASANGAN CALON PERSEORANGAN",
+        f"PEMILIHAN {regency.election.upper()} TAHUN 2024",
+    ):
         f = fit_text(canvas, line, title, right - left)
         centered(canvas, (left + right) / 2, y, line, f)
         y += title.size * 0.5
@@ -83,7 +89,9 @@ def draw_list(
     head_font = form.sized(form.size - 1.5).bolder()
     head_h = rng.uniform(9, 13)
     top = y
-    canvas.rect(left, top, right, top + head_h, width=0.35, fill=(225, 225, 225) if rng.random() < 0.3 else None)
+    canvas.rect(
+        left, top, right, top + head_h, width=0.35, fill=(225, 225, 225) if rng.random() < 0.3 else None
+    )
     for i, name in enumerate(HEADERS):
         col_w = edges[i + 1] - edges[i] - 2
         lines = [name] if canvas.text_width(name, head_font) <= col_w else name.replace("/", "/ ").split()
@@ -99,7 +107,9 @@ def draw_list(
         num_h = 5.0
         canvas.rect(left, y, right, y + num_h, width=0.3)
         for i in range(7):
-            centered(canvas, (edges[i] + edges[i + 1]) / 2, y + 3.6, f"({i + 1})", small.sized(7).bolder(False))
+            centered(
+                canvas, (edges[i] + edges[i + 1]) / 2, y + 3.6, f"({i + 1})", small.sized(7).bolder(False)
+            )
         y += num_h
 
     bottom_limit = page_h - rng.uniform(12, 22)
@@ -112,8 +122,13 @@ def draw_list(
         number = options.start_number + r
         filled = r < len(people)
         if filled or number_empty:
-            centered(canvas, (edges[0] + edges[1]) / 2, (y0 + y1) / 2 + value_font.ascent_mm / 2, f"{number}.",
-                     value_font)
+            centered(
+                canvas,
+                (edges[0] + edges[1]) / 2,
+                (y0 + y1) / 2 + value_font.ascent_mm / 2,
+                f"{number}.",
+                value_font,
+            )
         if stagger:  # "1. ......" on the left for odd rows, on the right for even
             sx = edges[6] + 1 if number % 2 else (edges[6] + edges[7]) / 2
             canvas.text(sx, y1 - 1.2, f"{number}. ....", value_font.sized(6.5))
@@ -122,19 +137,45 @@ def draw_list(
         person = people[r]
         mark = options.marks[r] if r < len(options.marks) else "signature"
         _cell_lines(canvas, person.name, value_font, edges[1], edges[2], y0, y1)
-        draw_nik(canvas, edges[2] + 1.5, (y0 + y1) / 2 + value_font.ascent_mm / 2, person.nik, options.nik_style,
-                 value_font.sized(value_font.size + 0.5), edges[3] - edges[2] - 3)
-        _cell_lines(canvas, f"{person.birth_place}, {person.birth_date_text}", value_font, edges[3], edges[4], y0, y1)
-        centered(canvas, (edges[4] + edges[5]) / 2, (y0 + y1) / 2 + value_font.ascent_mm / 2, person.sex, value_font)
+        draw_nik(
+            canvas,
+            edges[2] + 1.5,
+            (y0 + y1) / 2 + value_font.ascent_mm / 2,
+            person.nik,
+            options.nik_style,
+            value_font.sized(value_font.size + 0.5),
+            edges[3] - edges[2] - 3,
+        )
+        _cell_lines(
+            canvas, f"{person.birth_place}, {person.birth_date_text}", value_font, edges[3], edges[4], y0, y1
+        )
+        centered(
+            canvas,
+            (edges[4] + edges[5]) / 2,
+            (y0 + y1) / 2 + value_font.ascent_mm / 2,
+            person.sex,
+            value_font,
+        )
         address = f"{person.address} RT {person.rt}/RW {person.rw}, {person.kel_desa}"
         _cell_lines(canvas, address, value_font, edges[5], edges[6], y0, y1)
         draw_mark(canvas, rng, mark, (edges[6] + 1, y0 + 0.6, edges[7] - 1, y1 - 0.6))
-        truths.append(SupporterTruth(
-            row=r + 1, nik=person.nik, name=person.name, birth_place=person.birth_place,
-            birth_date=person.birth_date, sex=person.sex, signed=mark != "empty",
-            bbox=px_box(canvas, left, y0, right, y1), mark=mark, number=number, nik_style=options.nik_style,
-            address=person.address, district=person.district_name,
-        ))
+        truths.append(
+            SupporterTruth(
+                row=r + 1,
+                nik=person.nik,
+                name=person.name,
+                birth_place=person.birth_place,
+                birth_date=person.birth_date,
+                sex=person.sex,
+                signed=mark != "empty",
+                bbox=px_box(canvas, left, y0, right, y1),
+                mark=mark,
+                number=number,
+                nik_style=options.nik_style,
+                address=person.address,
+                district=person.district_name,
+            )
+        )
     # the ruling last, over the text, as a printed form is ruled before it is filled
     table_bottom = y + options.rows_per_page * row_h
     for r in range(options.rows_per_page + 1):
@@ -148,8 +189,11 @@ def _cell_lines(canvas: Canvas, text: str, font: Font, x0: float, x1: float, y0:
     """Up to two (three if it must) lines, shrinking the font until the text fits the cell."""
     width, height = x1 - x0 - 2.5, y1 - y0 - 1
     lines = wrap(canvas, text, font, width)
-    while font.size > 5 and (len(lines) > 2 or max(canvas.text_width(ln, font) for ln in lines) > width
-                             or len(lines) * font.size * 0.4 > height):
+    while font.size > 5 and (
+        len(lines) > 2
+        or max(canvas.text_width(ln, font) for ln in lines) > width
+        or len(lines) * font.size * 0.4 > height
+    ):
         font = font.sized(font.size - 0.5)
         lines = wrap(canvas, text, font, width)
     line_h = font.size * 0.4

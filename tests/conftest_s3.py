@@ -19,6 +19,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -86,7 +87,7 @@ def _free_ports(count: int, *, with_grpc_twin: int = 0) -> list[int]:
     return ports
 
 
-def _weed_command(weed: Path, data: Path, config: Path) -> tuple[list[str], int]:
+def _weed_command(weed: Path, data: Path, config: Path) -> tuple[list[str], int, list[int]]:
     admin, master, master_g, volume, volume_g, filer, filer_g, s3, s3_g = _free_ports(9, with_grpc_twin=1)
     args = {
         "dir": data,
@@ -110,18 +111,22 @@ def _weed_command(weed: Path, data: Path, config: Path) -> tuple[list[str], int]
         "admin.ui": "false",
         "webdav": "false",
     }
-    return [str(weed), "mini", *(f"-{k}={v}" for k, v in args.items())], s3
+    grpc_ports = [master_g, volume_g, filer_g, s3_g, admin + _GRPC_OFFSET]
+    return [str(weed), "mini", *(f"-{k}={v}" for k, v in args.items())], s3, grpc_ports
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGINT)
-    try:
-        proc.wait(timeout=STOP_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=STOP_TIMEOUT_S)
+def _stop(proc: subprocess.Popen[bytes], grpc_ports: list[int]) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=STOP_TIMEOUT_S)
+    # weed leaves some of its per-port gRPC unix sockets in /tmp; remove ours only.
+    for port in grpc_ports:
+        for sock in Path(tempfile.gettempdir()).glob(f"seaweedfs-*-grpc-{port}.sock"):
+            sock.unlink(missing_ok=True)
 
 
 def _tail(log: Path, lines: int = 15) -> str:
@@ -166,7 +171,7 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
             "actions": ["Admin", "Read", "Write", "List", "Tagging"],
         }
         config.write_text(json.dumps({"identities": [identity]}))
-        command, s3_port = _weed_command(weed, data, config)
+        command, s3_port, grpc_ports = _weed_command(weed, data, config)
         started = time.monotonic()
         with log.open("wb") as log_file:
             proc = subprocess.Popen(
@@ -181,7 +186,7 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
                 return
             failures.append(problem)
         finally:
-            _stop(proc)
+            _stop(proc, grpc_ports)
     skip_or_fail("could not start weed mini:\n" + "\n---\n".join(failures))
 
 

@@ -104,9 +104,9 @@ def seed(database: Database, n: int, *, second_look: bool = False, priorities: l
         sup_ids, item_ids = [], []
         for i in range(n):
             sup = Supporter(election_id=el.id, candidate_id=cand.id, submission_id=sub.id, document_id=doc.id,
-                            page=i + 1, row=1, nik=f"3171011708{i:02d}0001", name=f"PENDUKUNG {i}",
+                            page=i + 1, row=1, nik=f"317101170880{i:04d}", name=f"PENDUKUNG {i}",
                             birth_date=dt.date(1980, 1, 1), sex="L", signed=True, status="needs_review",
-                            reasons=list(reasons), read_values={"nik": f"3171011708{i:02d}0001"})
+                            reasons=list(reasons), read_values={"nik": f"317101170880{i:04d}"})
             s.add(sup)
             s.flush()
             prio = priorities[i] if priorities else 0

@@ -80,17 +80,6 @@ def find_card(session: Session, sup: Supporter) -> tuple[IdCard | None, str]:
     return None, "none"
 
 
-def _suggest_nik(session: Session, import_id: str | None, sup: Supporter) -> str | None:
-    """Misread-aware matching: a DPT record one confusable digit away with the same person."""
-    if not sup.nik or not import_id:
-        return None
-    for v in dpt.find_voters(session, import_id, list(one_confusable_away(sup.nik))):
-        if sup.name and names_match(sup.name, v.name)[0] and (sup.birth_date is None
-                                                              or sup.birth_date == v.birth_date):
-            return v.nik
-    return None
-
-
 def _claim(session: Session, sup: Supporter) -> Supporter | None:
     """Take (or find) the candidate's claim on this NIK; return the holder when it is another entry.
 
@@ -150,16 +139,17 @@ def check_supporter(session: Session, supporter_id: str, *, actor: str = "machin
     reading = {Reason(r) for r in sup.read_reasons}
     if sup.nik and sup.nik != read.get("nik"):
         reading.discard(Reason.NIK_UNREADABLE)  # a verifier typed the NIK in
-    if sup.signed is None and Reason.SIGNATURE_MISSING not in reading:
-        reading.add(Reason.LOW_QUALITY)
 
     voter = dpt.find_voter(session, election.voter_import_id, sup.nik) if sup.nik else None
     card, card_via = find_card(session, sup)
-    verdict = rules.evaluate(
+    near = ([] if voter is not None or not sup.nik
+            else dpt.find_voters(session, election.voter_import_id, list(one_confusable_away(sup.nik))))
+    verdict = rules.decide(
         rules.EntryFacts(nik=sup.nik, name=sup.name, birth_date=sup.birth_date, sex=sup.sex,
-                         signed=sup.signed, reading_reasons=frozenset(reading)),
+                         signed=sup.signed, reading_reasons=tuple(sorted(reading))),
         _voter_facts(voter), _card_facts(card),
         rules.ElectionFacts(region_code=election.region_code, voting_date=election.voting_date),
+        near_voters=[v for v in (_voter_facts(n) for n in near) if v is not None],
     )
     reasons = set(verdict.reasons) | reading
     details: dict[str, Any] = {"rules": verdict.details, "card_via": card_via,
@@ -167,10 +157,8 @@ def check_supporter(session: Session, supporter_id: str, *, actor: str = "machin
                                "dpt_import_id": election.voter_import_id,
                                "card_id": card.id if card else None}
     outcome = CheckOutcome(status=SupporterStatus.PROCESSING, reasons=[])
-    if voter is None and sup.nik:
-        suggestion = _suggest_nik(session, election.voter_import_id, sup)
-        if suggestion:
-            details["suggested_nik"] = suggestion
+    if verdict.suggestion:
+        details["suggested_nik"] = verdict.suggestion.nik  # for the verifier; never applied silently
     duplicate_of: str | None = None
     if sup.nik and is_valid_nik(sup.nik) and Reason.NIK_UNREADABLE not in reasons:
         holder = _claim(session, sup)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from dukungan import errors
 from dukungan.runtime import Runtime
+from dukungan.services.audit import record
 from pipelines.domain import Reason, SupporterStatus
 from storage.models import AuditEvent, Document, IdCard, Page, Supporter
 
@@ -201,6 +202,13 @@ def _csv_line(values: Sequence[Any]) -> str:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\r\n").writerow([_cell(v) for v in values])
     return buf.getvalue()
+
+
+def export_csv(rt: Runtime, actor: str, candidate_id: str) -> Iterator[str]:
+    """Note the export in the audit trail (it hands out personal data in bulk), then stream it."""
+    with rt.db.session() as session:
+        record(session, actor, "candidate.export", candidate_id, None, {"format": "csv"})
+    return export_rows(rt, candidate_id)
 
 
 def export_rows(rt: Runtime, candidate_id: str) -> Iterator[str]:

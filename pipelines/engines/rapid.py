@@ -17,6 +17,7 @@ Tesseract found 0, and recognising one pre-cropped line takes ~25 ms.
 
 from __future__ import annotations
 
+import importlib
 import math
 import threading
 from collections.abc import Callable, Sequence
@@ -36,6 +37,7 @@ T = TypeVar("T")
 
 _REC_HEIGHT = 48  # the PP-OCRv4 recogniser's input height
 _REC_MIN_WIDTH = 320
+_REC_BATCH = 8
 
 
 @dataclass(frozen=True)
@@ -86,13 +88,13 @@ class RapidEngine:
         self._load_lock = threading.Lock()
         self._executor: ThreadPoolExecutor | None = None
         self._run_options: Any = None
+        self._ort: Any = None
 
     # -- lifecycle -------------------------------------------------------------------
 
     def _load(self) -> Any:
         with self._load_lock:
             if self._ocr is None:
-                import onnxruntime as ort
                 from rapidocr_onnxruntime import RapidOCR
 
                 kwargs: dict[str, Any] = {"text_score": 0.3}
@@ -107,7 +109,8 @@ class RapidEngine:
                     # OrtInferSession wrappers are named `infer` or `session` by the version.
                     ort_session = getattr(part, "infer", None) or part.session
                     ort_session.session = _CancellableSession(ort_session.session, self)
-                self._run_options = ort.RunOptions()
+                self._ort = importlib.import_module("onnxruntime")
+                self._run_options = self._ort.RunOptions()
                 self._ocr = ocr
             return self._ocr
 
@@ -131,9 +134,7 @@ class RapidEngine:
             raise EngineTimeout(f"RapidOCR exceeded {timeout:.1f} s") from None
 
     def _guarded(self, fn: Callable[[], T]) -> T:
-        import onnxruntime as ort
-
-        self._run_options = ort.RunOptions()
+        self._run_options = self._ort.RunOptions()
         try:
             return fn()
         except EngineError:
@@ -158,10 +159,7 @@ class RapidEngine:
             result, _ = self._ocr(bgr, use_det=True, use_cls=self._use_cls, use_rec=True)
             lines: list[OcrLine] = []
             for quad, text, score in result or ():
-                xs = [p[0] for p in quad]
-                ys = [p[1] for p in quad]
-                box = (int(min(xs)), int(min(ys)), int(math.ceil(max(xs))), int(math.ceil(max(ys))))
-                lines.append(OcrLine(nfkc(str(text)), _clip(float(score)), box))
+                lines.append(OcrLine(nfkc(str(text)), _clip(float(score)), _quad_box(quad)))
             return reading_order(lines)
 
         return self._call(run, timeout)
@@ -181,58 +179,75 @@ class RapidEngine:
         crops = [_to_bgr(im) for im in images]
 
         def run() -> list[LineDetail]:
-            return [self._recognise(c, charset) for c in crops]
+            return self._recognise_batch(crops, charset)
 
         return self._call(run, timeout)
 
-    def detect(self, image: Image, *, timeout: float = 30.0) -> list[tuple[int, int, int, int]]:
-        """Text-line boxes only (no recognition), in reading order."""
+    def detect(
+        self, image: Image, *, min_side: int | None = None, timeout: float = 30.0
+    ) -> list[tuple[int, int, int, int]]:
+        """Text-line boxes only (no recognition), in reading order.
+
+        `min_side`: the detector scales the image so its shorter side is at least this
+        (RapidOCR's default 736); a smaller value is faster on images whose text is large.
+        """
         bgr = _to_bgr(image)
 
         def run() -> list[tuple[int, int, int, int]]:
-            result, _ = self._ocr(bgr, use_det=True, use_cls=False, use_rec=False)
-            boxes = []
-            for quad in result or ():
-                xs = [p[0] for p in quad]
-                ys = [p[1] for p in quad]
-                boxes.append((int(min(xs)), int(min(ys)), int(math.ceil(max(xs))), int(math.ceil(max(ys)))))
+            det = self._ocr.text_det
+            default = det.limit_side_len
+            det.limit_side_len = min_side or default
+            try:
+                result, _ = self._ocr(bgr, use_det=True, use_cls=False, use_rec=False)
+            finally:
+                det.limit_side_len = default
+            boxes = [_quad_box(quad) for quad in result or ()]
             return [ln.box for ln in reading_order([OcrLine("", 1.0, b) for b in boxes])]
 
         return self._call(run, timeout)
 
     # -- internals -------------------------------------------------------------------
 
-    def _recognise(self, bgr: NDArray[np.uint8], charset: str | None) -> LineDetail:
+    def _recognise_batch(self, crops: list[NDArray[np.uint8]], charset: str | None) -> list[LineDetail]:
+        """Recognise crops in batches of similar width (one onnxruntime call per batch)."""
         rec = self._ocr.text_rec
-        h, w = bgr.shape[:2]
-        if h < 2 or w < 2:
-            return LineDetail("", ())
-        ratio = max(w / h, _REC_MIN_WIDTH / _REC_HEIGHT)
-        norm = rec.resize_norm_img(bgr, ratio)[np.newaxis, :].astype(np.float32)
-        preds = rec.session(norm)[0][0]  # (time steps, classes), softmax
         characters: list[str] = rec.postprocess_op.character
-        if charset is not None:
-            mask = self._charset_mask(characters, charset)
-            preds = np.where(mask[np.newaxis, :], preds, 0.0)
-        idx = preds.argmax(axis=1)
-        prob = preds.max(axis=1)
-        chars: list[CharRead] = []
-        prev = -1
-        for i, p in zip(idx.tolist(), prob.tolist(), strict=True):
-            if i != prev and i != 0:
-                chars.append(CharRead(nfkc(characters[i]), float(p)))
-            prev = i
-        return LineDetail("".join(c.char for c in chars), tuple(chars))
+        mask = self._charset_mask(characters, charset) if charset is not None else None
+        out: list[LineDetail] = [LineDetail("", ())] * len(crops)
+        ratios = [c.shape[1] / max(1, c.shape[0]) for c in crops]
+        todo = sorted((i for i, c in enumerate(crops) if min(c.shape[:2]) >= 2), key=lambda i: ratios[i])
+        for start in range(0, len(todo), _REC_BATCH):
+            batch = todo[start : start + _REC_BATCH]
+            ratio = max(max(ratios[i] for i in batch), _REC_MIN_WIDTH / _REC_HEIGHT)
+            norm = np.concatenate([rec.resize_norm_img(crops[i], ratio)[np.newaxis] for i in batch])
+            preds = rec.session(norm.astype(np.float32))[0]  # (batch, time steps, classes), softmax
+            for k, i in enumerate(batch):
+                p = preds[k]
+                if mask is not None:
+                    p = np.where(mask[np.newaxis, :], p, 0.0)
+                out[i] = _ctc_decode(p, characters)
+        return out
 
     def _charset_mask(self, characters: list[str], charset: str) -> NDArray[np.bool_]:
         mask = self._charset_cache.get(charset)
         if mask is None:
             allowed = set(charset)
-            mask = np.array(
-                [i == 0 or nfkc(ch) in allowed for i, ch in enumerate(characters)], dtype=bool
-            )
+            mask = np.array([i == 0 or nfkc(ch) in allowed for i, ch in enumerate(characters)], dtype=bool)
             self._charset_cache[charset] = mask
         return mask
+
+
+def _ctc_decode(preds: NDArray[np.float32], characters: list[str]) -> LineDetail:
+    """Greedy CTC: best class per time step, repeats collapsed, blanks (index 0) dropped."""
+    idx = preds.argmax(axis=1)
+    prob = preds.max(axis=1)
+    chars: list[CharRead] = []
+    prev = -1
+    for i, p in zip(idx.tolist(), prob.tolist(), strict=True):
+        if i != prev and i != 0:
+            chars.append(CharRead(nfkc(characters[i]), float(p)))
+        prev = i
+    return LineDetail("".join(c.char for c in chars), tuple(chars))
 
 
 def reading_order(lines: list[OcrLine]) -> list[OcrLine]:
@@ -253,6 +268,12 @@ def reading_order(lines: list[OcrLine]) -> list[OcrLine]:
                 continue
         rows.append([ln])
     return [ln for row in rows for ln in sorted(row, key=lambda ln: ln.box[0])]
+
+
+def _quad_box(quad: Sequence[Sequence[float]]) -> tuple[int, int, int, int]:
+    xs = [float(p[0]) for p in quad]
+    ys = [float(p[1]) for p in quad]
+    return int(min(xs)), int(min(ys)), math.ceil(max(xs)), math.ceil(max(ys))
 
 
 def _to_bgr(image: Any) -> NDArray[np.uint8]:

@@ -1,0 +1,461 @@
+"""Reading e-KTP cards: NIK, name, birth place and date, sex (DOMAIN.md §2).
+
+How a card is read, and why:
+1. The card is turned landscape and scaled to a fixed width, so every threshold below is
+   in known pixels. Too small, blurred or dark cards are flagged LOW_QUALITY (still read).
+2. RapidOCR *detects* the text lines (no recognition yet), and only the lines of the
+   left field block are recognised, in one batch: the NIK row is the first row with a
+   long run of digits; Nama, Tempat/Tgl Lahir and Jenis Kelamin are found by their labels,
+   or else by their order under the NIK. When no NIK row is found the card is tried
+   upside down (and for portrait crops, turned the other way).
+3. The NIK value is read twice, by different engines: RapidOCR restricted to digits, and
+   Tesseract restricted to digits (plain, then binarised if the first disagrees). The NIK
+   counts only when both give the same 16 digits. Measured on real cards, RapidOCR is the
+   stronger reader; Tesseract is the independent witness.
+4. Cross-check: digits 7-12 of the NIK encode the birth date (+40 for women); they must
+   match the printed Tempat/Tgl Lahir and Jenis Kelamin (`pipelines.nik.matches_printed`).
+
+When the NIK is not sure, the card carries NIK_UNREADABLE, its `nik` is None (a guessed
+NIK is never returned) and its confidence is low. One exception, decided on purpose: when
+both engines agree and the NIK's date digits are *no date at all* and differ from the
+printed date in three or more digits (the fictional specimen card "3171234567890123"
+with day 45, month 67), no plausible misreading explains the difference; the card itself
+is inconsistent. The NIK is then returned as printed, without NIK_UNREADABLE, at
+confidence 0.5: the rules layer rejects it as NIK_INVALID, so it reaches a human anyway,
+with the right reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+from rapidfuzz import fuzz
+
+from pipelines.domain import BBox, IdCardRead, Reason
+from pipelines.engines.base import EngineError, Image, OcrEngine
+from pipelines.nik import matches_printed, parse_nik
+from pipelines.normalize import extract_nik, fold_name, nfkc, parse_birth_detail, parse_sex
+
+CARD_WIDTH = 1000  # px: cards are read at this width (85.6 mm → ~297 dpi)
+CARD_HEIGHT = round(CARD_WIDTH * 54 / 85.6)
+MIN_CARD_WIDTH = 300  # px as found on the page: below this a NIK digit is ~8 px tall
+NIK_CHARSET = "0123456789: "
+_DET_MIN_SIDE = 640
+_FIELD_BLOCK_RIGHT = 0.66  # the photo starts at ~63 mm of 85.6 mm
+_FIELD_BLOCK_BOTTOM = 0.62  # Jenis Kelamin ends at ~26 mm of 54 mm; leave room for skew
+_LABELS = {"name": "NAMA", "birth": "TEMPATTGLLAHIR", "sex": "JENISKELAMIN"}
+
+
+class CardEngines(Protocol):
+    """What card reading needs from the engine container (`pipelines.engines.registry.Engines`)."""
+
+    @property
+    def rapid(self) -> OcrEngine | None: ...
+
+    @property
+    def tesseract(self) -> OcrEngine: ...
+
+
+@runtime_checkable
+class _LineFinder(Protocol):
+    """RapidEngine's extras: detection alone, and batched recognition of pre-cropped lines."""
+
+    def detect(
+        self, image: Image, *, min_side: int | None = None, timeout: float = 30.0
+    ) -> list[tuple[int, int, int, int]]: ...
+
+    def read_lines_detail(
+        self, images: Sequence[Image], *, charset: str | None = None, timeout: float = 10.0
+    ) -> list[_Detail]: ...
+
+
+class _Detail(Protocol):
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def confidence(self) -> float: ...
+
+
+@dataclass(frozen=True)
+class _Box:
+    box: tuple[int, int, int, int]
+    text: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class _Layout:
+    nik_box: _Box | None
+    rows: dict[str, list[_Box]]  # "name"/"birth"/"sex" -> the row's boxes, left to right
+    labels_found: int
+
+
+@dataclass(frozen=True)
+class _NikVerdict:
+    nik: str | None
+    confidence: float
+    unreadable: bool
+
+
+# ---------------------------------------------------------------------------------------
+# public API
+
+
+def read_card(card_image: Image, engines: CardEngines, *, index: int = 1, bbox: BBox | None = None) -> IdCardRead:
+    """Read one e-KTP image (a crop holding one card, any multiple of 90° turned)."""
+    return _read(card_image, engines, index=index, bbox=bbox)[0]
+
+
+def read_id_card_page(image: Image, engines: CardEngines) -> tuple[IdCardRead, ...]:
+    """Every card on an e-KTP page (a card photo or a photocopy sheet), indexed from 1 in
+    reading order. A page where no card outline is found is read as one card."""
+    from pipelines.cardfind import crop_card, find_cards
+
+    boxes = find_cards(image)
+    if not boxes:
+        h, w = image.shape[:2]
+        return (read_card(image, engines, index=1, bbox=(0, 0, w, h)),)
+    return tuple(
+        read_card(crop_card(image, b), engines, index=i, bbox=b) for i, b in enumerate(boxes, start=1)
+    )
+
+
+def read_pasted_cards(image: Image, engines: CardEngines) -> tuple[IdCardRead, ...]:
+    """Cards pasted on a letter page. Candidates that turn out to hold no e-KTP layout (a
+    signature box, a stamp) are dropped rather than reported as unreadable cards."""
+    from pipelines.cardfind import crop_card, find_cards
+
+    out: list[IdCardRead] = []
+    for b in find_cards(image):
+        card, is_card = _read(crop_card(image, b), engines, index=len(out) + 1, bbox=b)
+        if is_card:
+            out.append(card)
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------------------
+# one card
+
+
+def _read(card_image: Image, engines: CardEngines, *, index: int, bbox: BBox | None) -> tuple[IdCardRead, bool]:
+    rgb = _as_rgb(card_image)
+    h, w = rgb.shape[:2]
+    if max(h, w) < MIN_CARD_WIDTH:
+        return _unreadable(index, bbox, low_quality=True), False
+    low_quality = False
+    best: tuple[_Layout, NDArray[np.uint8]] | None = None
+    for turned in _orientations(rgb):
+        card = cv2.resize(turned, (CARD_WIDTH, CARD_HEIGHT), interpolation=cv2.INTER_AREA
+                          if turned.shape[1] > CARD_WIDTH else cv2.INTER_CUBIC)  # fmt: skip
+        try:
+            layout = _find_layout(card, engines)
+        except EngineError:
+            return _unreadable(index, bbox, low_quality=True), False
+        if best is None or _layout_score(layout) > _layout_score(best[0]):
+            best = (layout, card)
+        if layout.nik_box is not None and layout.labels_found >= 1:
+            break
+    assert best is not None
+    layout, card = best
+    low_quality = _looks_poor(card)
+    is_card = layout.nik_box is not None or layout.labels_found >= 2
+    if layout.nik_box is None:
+        return _unreadable(index, bbox, low_quality=low_quality), is_card
+
+    name, name_conf = _read_name(card, layout.rows.get("name"), engines)
+    place, birth, birth_fixes, birth_conf = _read_birth(layout.rows.get("birth"))
+    sex, sex_conf = _read_sex(layout.rows.get("sex"))
+    try:
+        verdict = _read_nik(card, layout.nik_box, engines, birth, sex)
+    except EngineError:
+        verdict = _NikVerdict(None, 0.0, True)
+    if verdict.confidence >= 0.95 and birth is not None:
+        birth_conf = max(birth_conf, 0.95)  # the NIK's own digits confirm the printed date
+        sex_conf = max(sex_conf, 0.95) if sex is not None else sex_conf
+    if birth_fixes:
+        birth_conf = min(birth_conf, 0.7)
+    reasons: list[Reason] = []
+    if verdict.unreadable:
+        reasons.append(Reason.NIK_UNREADABLE)
+    if low_quality:
+        reasons.append(Reason.LOW_QUALITY)
+    confidence = min(verdict.confidence, name_conf, birth_conf, sex_conf)
+    if low_quality:
+        confidence = min(confidence, 0.5)
+    return (
+        IdCardRead(
+            index=index,
+            nik=verdict.nik,
+            name=name,
+            birth_place=place,
+            birth_date=birth,
+            sex=sex,
+            confidence=round(confidence, 3),
+            bbox=bbox,
+            nik_confidence=round(verdict.confidence, 3),
+            reasons=tuple(reasons),
+        ),
+        is_card,
+    )
+
+
+def _unreadable(index: int, bbox: BBox | None, *, low_quality: bool) -> IdCardRead:
+    reasons = (Reason.NIK_UNREADABLE, Reason.LOW_QUALITY) if low_quality else (Reason.NIK_UNREADABLE,)
+    return IdCardRead(index, None, None, None, None, None, confidence=0.0, bbox=bbox, reasons=reasons)
+
+
+def _orientations(rgb: NDArray[np.uint8]) -> list[NDArray[np.uint8]]:
+    """Upright first: a landscape crop as it is, then upside down; a portrait crop turned
+    clockwise, then counter-clockwise."""
+    h, w = rgb.shape[:2]
+    if h > w:
+        cw = np.ascontiguousarray(cv2.rotate(rgb, cv2.ROTATE_90_CLOCKWISE))
+        return [cw, np.ascontiguousarray(cv2.rotate(cw, cv2.ROTATE_180))]
+    return [rgb, np.ascontiguousarray(cv2.rotate(rgb, cv2.ROTATE_180))]
+
+
+def _layout_score(layout: _Layout) -> int:
+    return (2 if layout.nik_box is not None else 0) + layout.labels_found
+
+
+# ---------------------------------------------------------------------------------------
+# layout: which line is which
+
+
+def _find_layout(card: NDArray[np.uint8], engines: CardEngines) -> _Layout:
+    boxes = _field_block_lines(card, engines)
+    rows = _rows(boxes)
+    nik_row = next(
+        (i for i, row in enumerate(rows) if max(_digit_count(b.text) for b in row) >= 12),
+        None,
+    )
+    if nik_row is None:
+        return _Layout(None, {}, sum(1 for r in rows if _label_of(r) is not None))
+    nik_box = max(rows[nik_row], key=lambda b: _digit_count(b.text))
+    below = rows[nik_row + 1 : nik_row + 7]
+    found: dict[str, list[_Box]] = {}
+    for row in below:
+        label = _label_of(row)
+        if label is not None and label not in found:
+            found[label] = row
+    labels_found = len(found)
+    # Labels not recognised: fall back on the fixed order Nama, Tempat/Tgl Lahir, Jenis Kelamin.
+    for offset, key in enumerate(("name", "birth", "sex")):
+        if key not in found and offset < len(below) and _label_of(below[offset]) is None:
+            found[key] = below[offset]
+    return _Layout(nik_box, found, labels_found)
+
+
+def _field_block_lines(card: NDArray[np.uint8], engines: CardEngines) -> list[_Box]:
+    """Text lines in the card's upper-left field block (header, NIK, Nama, TTL, JK)."""
+    rapid = engines.rapid
+    limit_x, limit_y = CARD_WIDTH * _FIELD_BLOCK_RIGHT, CARD_HEIGHT * _FIELD_BLOCK_BOTTOM
+    if isinstance(rapid, _LineFinder):
+        found = [b for b in rapid.detect(card, min_side=_DET_MIN_SIDE) if b[0] < limit_x and b[1] < limit_y]
+        if not found:
+            return []
+        details = rapid.read_lines_detail([_crop(card, b, pad=0.2) for b in found])
+        return [_Box(b, nfkc(d.text).strip(), d.confidence) for b, d in zip(found, details, strict=True)]
+    engine = rapid if rapid is not None else engines.tesseract
+    return [
+        _Box(ln.box, nfkc(ln.text).strip(), ln.confidence)
+        for ln in engine.read_lines(card)
+        if ln.box[0] < limit_x and ln.box[1] < limit_y
+    ]
+
+
+def _rows(boxes: list[_Box]) -> list[list[_Box]]:
+    """Boxes grouped into rows by vertical centre, rows top to bottom, boxes left to right."""
+    if not boxes:
+        return []
+    heights = sorted(b.box[3] - b.box[1] for b in boxes)
+    tol = max(4.0, heights[len(heights) // 2] * 0.5)
+    rows: list[list[_Box]] = []
+    for b in sorted(boxes, key=lambda b: (b.box[1] + b.box[3]) / 2):
+        cy = (b.box[1] + b.box[3]) / 2
+        if rows:
+            ref = rows[-1]
+            rcy = sum((r.box[1] + r.box[3]) / 2 for r in ref) / len(ref)
+            if abs(cy - rcy) <= tol:
+                ref.append(b)
+                continue
+        rows.append([b])
+    return [sorted(r, key=lambda b: b.box[0]) for r in rows]
+
+
+def _digit_count(s: str) -> int:
+    return sum(ch.isdigit() for ch in s)
+
+
+def _label_of(row: list[_Box]) -> str | None:
+    """"name" / "birth" / "sex" when the row starts with that label (OCR noise allowed)."""
+    head = row[0].text.split(":")[0]
+    letters = "".join(ch for ch in head.upper() if ch.isalpha())
+    if not letters:
+        return None
+    best, score = None, 0.0
+    for key, label in _LABELS.items():
+        s = fuzz.ratio(letters, label)
+        if len(letters) > len(label):  # label and value merged into one box
+            s = max(s, fuzz.ratio(letters[: len(label)], label))
+        if s > score:
+            best, score = key, s
+    return best if score >= 75 else None
+
+
+def _row_value(row: list[_Box]) -> tuple[str, list[_Box], float]:
+    """The value part of a labelled row: its text, its boxes, its weakest confidence."""
+    text = " ".join(b.text for b in row)
+    value_boxes = row[1:] if len(row) > 1 and ":" not in row[0].text.rstrip()[:-1] else row
+    if ":" in text:
+        text = text.split(":", 1)[1]
+    elif len(row) > 1:
+        text = " ".join(b.text for b in row[1:])
+    conf = min(b.confidence for b in value_boxes) if value_boxes else 0.0
+    return text.strip(), value_boxes, conf
+
+
+# ---------------------------------------------------------------------------------------
+# fields
+
+
+def _read_nik(
+    card: NDArray[np.uint8], box: _Box, engines: CardEngines, birth: dt.date | None, sex: str | None
+) -> _NikVerdict:
+    rapid = engines.rapid
+    crop = _crop(card, box.box, pad=0.25)
+    if rapid is not None:
+        first = rapid.read_line(crop, charset=NIK_CHARSET)
+        nik, fixes = extract_nik(first.text)
+        rapid_conf = first.confidence
+    else:
+        nik, fixes = extract_nik(box.text)
+        rapid_conf = box.confidence
+    if nik is None or fixes:
+        return _NikVerdict(None, 0.1, True)
+    witnesses = 0
+    tesseract = engines.tesseract
+    for variant in _tesseract_variants(crop):
+        try:
+            seen, _ = extract_nik(tesseract.read_line(variant, charset=NIK_CHARSET).text)
+        except EngineError:
+            continue
+        if seen == nik:
+            witnesses = 1
+            break
+    check = _cross_check(nik, birth, sex)
+    if check == "mismatch":
+        return _NikVerdict(None, 0.1, True)
+    if check == "inconsistent_card":
+        return _NikVerdict(nik, 0.5, False) if witnesses else _NikVerdict(None, 0.1, True)
+    if not witnesses:
+        return _NikVerdict(None, 0.2, True)
+    if check == "ok":
+        return _NikVerdict(nik, 0.95 + 0.05 * rapid_conf, False)
+    return _NikVerdict(nik, min(0.8, 0.5 + 0.5 * rapid_conf), False)  # nothing printed to check against
+
+
+def _cross_check(nik: str, birth: dt.date | None, sex: str | None) -> str:
+    """"ok", "unchecked" (no printed date), "mismatch" (a misreading would explain it), or
+    "inconsistent_card" (the NIK's date digits are no date and far from the printed one)."""
+    if birth is None:
+        return "unchecked"
+    if not matches_printed(nik, birth, sex):
+        return "ok"
+    info = parse_nik(nik)
+    if info.birth_date_candidates():
+        return "mismatch"
+    day = birth.day + (40 if (sex or info.sex) == "P" else 0)
+    expected = f"{day:02d}{birth.month:02d}{birth.year % 100:02d}"
+    distance = sum(a != b for a, b in zip(nik[6:12], expected, strict=True))
+    return "inconsistent_card" if distance >= 3 else "mismatch"
+
+
+def _tesseract_variants(crop: NDArray[np.uint8]) -> list[NDArray[np.uint8]]:
+    """The NIK crop as Tesseract likes it: grey, ~40 px digits, a white margin; then binarised."""
+    gray = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
+    scale = 64 / max(1, gray.shape[0])
+    gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    gray = cv2.copyMakeBorder(gray, 12, 12, 12, 12, cv2.BORDER_REPLICATE)
+    _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return [gray, binary]
+
+
+def _read_name(card: NDArray[np.uint8], row: list[_Box] | None, engines: CardEngines) -> tuple[str | None, float]:
+    if not row:
+        return None, 0.0
+    text, value_boxes, conf = _row_value(row)
+    name = fold_name(text)
+    if not name:
+        return None, 0.0
+    # A second engine on the same crop: agreement (ignoring spaces) lifts the confidence;
+    # its spacing is kept when RapidOCR ran words together.
+    x0 = min(b.box[0] for b in value_boxes)
+    box = (x0, min(b.box[1] for b in value_boxes), max(b.box[2] for b in value_boxes),
+           max(b.box[3] for b in value_boxes))  # fmt: skip
+    try:
+        other = engines.tesseract.read_line(_tesseract_variants(_crop(card, box, pad=0.25))[0])
+    except EngineError:
+        return name, min(conf, 0.6)
+    other_text = other.text.split(":", 1)[1] if ":" in other.text else other.text
+    other_name = fold_name(other_text)
+    if other_name.replace(" ", "") == name.replace(" ", ""):
+        return (other_name if other_name.count(" ") > name.count(" ") else name), max(conf, 0.95)
+    return name, min(conf, 0.6)
+
+
+def _read_birth(row: list[_Box] | None) -> tuple[str | None, dt.date | None, int, float]:
+    if not row:
+        return None, None, 0, 0.0
+    text, _, conf = _row_value(row)
+    place, date, fixes = parse_birth_detail(text)
+    return place, date, fixes, (conf if date is not None else 0.0)
+
+
+def _read_sex(row: list[_Box] | None) -> tuple[str | None, float]:
+    if not row:
+        return None, 0.0
+    text, _, conf = _row_value(row)
+    sex = parse_sex(text)
+    return sex, (conf if sex is not None else 0.0)
+
+
+# ---------------------------------------------------------------------------------------
+# image helpers
+
+
+def _as_rgb(image: Image) -> NDArray[np.uint8]:
+    arr = np.asarray(image)
+    if arr.dtype != np.uint8:
+        arr = np.clip(arr, 0, 255).astype(np.uint8)
+    if arr.ndim == 2:
+        return np.ascontiguousarray(cv2.cvtColor(arr, cv2.COLOR_GRAY2RGB))
+    if arr.shape[2] == 4:
+        return np.ascontiguousarray(cv2.cvtColor(arr, cv2.COLOR_RGBA2RGB))
+    return np.ascontiguousarray(arr[:, :, :3])
+
+
+def _crop(card: NDArray[np.uint8], box: tuple[int, int, int, int], *, pad: float) -> NDArray[np.uint8]:
+    """The box with a margin of `pad` × its height on every side (RapidOCR keeps word
+    spaces only when the line does not touch the crop's edges)."""
+    x0, y0, x1, y1 = box
+    m = max(2, round((y1 - y0) * pad))
+    h, w = card.shape[:2]
+    return np.ascontiguousarray(card[max(0, y0 - m) : min(h, y1 + m), max(0, x0 - m) : min(w, x1 + m)])
+
+
+def _looks_poor(card: NDArray[np.uint8]) -> bool:
+    """Blurred (little fine detail), dark, or washed out, measured on the normalised card."""
+    gray = cv2.cvtColor(card, cv2.COLOR_RGB2GRAY)
+    lo, hi = np.percentile(gray, (2, 98))
+    if hi < 90 or hi - lo < 60:
+        return True
+    sharpness = float(cv2.Laplacian(gray, cv2.CV_64F).var())
+    return sharpness < 80.0

@@ -1,0 +1,217 @@
+"""Supporter lists (B.1.1-KWK): a ruled table, one supporter per row.
+
+Order of work on an upright page: find the grid (table.py), read the header cells to map
+columns (NO, NAMA, NIK, TEMPAT/TGL LAHIR, L/P, ALAMAT, TANDA TANGAN; widths vary), then for
+each body row with ink in the name or NIK cell read NIK (digits only), name, birth
+place/date, sex, and judge the signature box. Row numbers count from 1 within the page.
+
+Never a confident guess: a NIK that is not 16 digits, reads with low confidence, or
+disagrees with the printed birth date/sex carries NIK_UNREADABLE; a weak name or a
+missing birth date/sex, or a signature that cannot be judged, carries LOW_QUALITY.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from rapidfuzz import fuzz
+
+from pipelines.cells import CHECK_HEIGHT, NAME_CHARS, CellReader
+from pipelines.domain import Reason, SupporterRead
+from pipelines.nik import matches_printed
+from pipelines.normalize import extract_nik, fold_name, parse_birth_detail, parse_sex
+from pipelines.signature import check_signature
+from pipelines.table import Grid, find_grid
+
+Gray = NDArray[np.uint8]
+
+COLUMNS = ("no", "name", "nik", "birth", "sex", "address", "signature")
+HEADER_WORDS: dict[str, tuple[str, ...]] = {
+    "no": ("NO", "NOMOR", "NO URUT"),
+    "name": ("NAMA", "NAMA LENGKAP", "NAMA PENDUKUNG"),
+    "nik": ("NIK", "NOMOR INDUK KEPENDUDUKAN", "NIK KTP"),
+    "birth": ("TEMPAT TGL LAHIR", "TEMPAT TANGGAL LAHIR", "TTL", "TGL LAHIR"),
+    "sex": ("L P", "JK", "JENIS KELAMIN"),
+    "address": ("ALAMAT",),
+    "signature": ("TANDA TANGAN", "TTD", "TANDA TANGAN CAP JEMPOL", "TANDA TANGAN JEMPOL"),
+}
+NIK_MIN_CONFIDENCE = 0.80
+# No digit whitelist for the NIK: with one, Tesseract turns a 7 it is unsure of (it would say
+# "/") into a confident 1. Unrestricted, the doubt shows as a non-digit and the NIK is unreadable.
+NIK_CHARSET: str | None = None
+NAME_MIN_CONFIDENCE = 0.70
+
+
+@dataclass(frozen=True)
+class ListLayout:
+    grid: Grid
+    header_row: int  # grid row index of the header
+    columns: dict[str, tuple[int, int]]  # column key -> (first, last + 1) grid columns
+
+
+@dataclass(frozen=True)
+class ListResult:
+    supporters: tuple[SupporterRead, ...]
+    notes: tuple[str, ...] = ()
+
+
+# ---- layout --------------------------------------------------------------------------------------
+
+
+def header_key(text: str) -> str | None:
+    """Which column a header cell names, or None."""
+    s = " ".join(re.sub(r"[^A-Z]+", " ", text.upper()).split())
+    if not s:
+        return None
+    compact = s.replace(" ", "")
+    if compact in ("LP", "JK"):
+        return "sex"
+    best, best_score = None, 0.0
+    for key, words in HEADER_WORDS.items():
+        for word in words:
+            score = fuzz.ratio(s, word) if len(word) <= 3 else max(fuzz.ratio(s, word), fuzz.partial_ratio(word, s))
+            if score > best_score:
+                best, best_score = key, score
+    if best_score >= (90 if len(s) <= 3 else 75):
+        return best
+    return None
+
+
+def find_layout(gray: Gray, reader: CellReader, grid: Grid | None = None) -> ListLayout | None:
+    """The supporter-list layout of the page, or None if there is no table with such a header."""
+    grid = grid or find_grid(gray)
+    if grid is None or grid.cols < 4:
+        return None
+    best: tuple[int, dict[str, tuple[int, int]]] | None = None
+    for row in range(min(3, grid.rows)):
+        columns: dict[str, tuple[int, int]] = {}
+        for col in range(grid.cols):
+            key = header_key(reader.read(grid.cell(row, col)).text)
+            if key is not None and key not in columns:
+                columns[key] = (col, col + 1)
+        if best is None or len(columns) > len(best[1]):
+            best = (row, columns)
+        if len(columns) >= 5:
+            break
+    if best is None:
+        return None
+    row, columns = best
+    if not ({"nik", "name"} <= columns.keys() and len(columns) >= 3):
+        return None
+    if grid.cols == len(COLUMNS):  # the standard order fills anything the header read missed
+        for i, key in enumerate(COLUMNS):
+            columns.setdefault(key, (i, i + 1))
+    return ListLayout(grid, row, columns)
+
+
+# ---- rows ------------------------------------------------------------------------------------------
+
+
+def read_list(gray: Gray, reader: CellReader, layout: ListLayout) -> ListResult:
+    """Every filled body row of the table, as supporters (row numbers from 1 on this page)."""
+    grid, cols = layout.grid, layout.columns
+    out: list[SupporterRead] = []
+    notes: list[str] = []
+    number = 0
+    for r in range(layout.header_row + 1, grid.rows):
+        name_box = grid.span(r, *cols["name"])
+        nik_box = grid.span(r, *cols["nik"])
+        if reader.ink_width(nik_box, boxed_digits=True) < 0.2 and reader.ink_width(name_box) < 0.15:
+            continue  # an empty row, or the "(1) (2) (3)" numbering row under the header
+        number += 1
+        out.append(_read_row(gray, reader, grid, r, cols, number))
+    if not out:
+        notes.append("list table without filled rows")
+    return ListResult(tuple(out), tuple(notes))
+
+
+def _read_row(
+    gray: Gray, reader: CellReader, grid: Grid, r: int, cols: dict[str, tuple[int, int]], number: int
+) -> SupporterRead:
+    reasons: list[Reason] = []
+    nik, nik_conf = read_nik(reader, grid.span(r, *cols["nik"]))
+
+    name_read = reader.read(grid.span(r, *cols["name"]), charset=NAME_CHARS)
+    name = fold_name(name_read.text) or None
+    name_conf = name_read.confidence if name else 0.0
+
+    place, birth_date, birth_conf = None, None, 0.0
+    if "birth" in cols:
+        birth_read = reader.read(grid.span(r, *cols["birth"]))
+        place, birth_date, date_fixes = parse_birth_detail(birth_read.text)
+        birth_conf = birth_read.confidence * (0.85**date_fixes) if birth_date else 0.0
+
+    sex, sex_conf = None, 0.0
+    if "sex" in cols:
+        sex_read = reader.read(grid.span(r, *cols["sex"]))
+        sex = sex_letter(sex_read.text)
+        sex_conf = sex_read.confidence if sex else 0.0
+
+    address = None
+    signed: bool | None = None
+    sig_conf = 0.0
+    if "signature" in cols:
+        x0, y0, x1, y1 = grid.span(r, *cols["signature"])
+        check = check_signature(gray[max(0, y0) : y1, max(0, x0) : x1])
+        signed, sig_conf = check.signed, check.confidence
+
+    if nik is None or nik_conf < NIK_MIN_CONFIDENCE:
+        reasons.append(Reason.NIK_UNREADABLE)
+    elif matches_printed(nik, birth_date, sex):
+        reasons.append(Reason.NIK_UNREADABLE)
+    if name is None or name_conf < NAME_MIN_CONFIDENCE or birth_date is None or sex is None or signed is None:
+        reasons.append(Reason.LOW_QUALITY)
+    x0, y0, x1, y1 = grid.xs[0], grid.ys[r], grid.xs[-1], grid.ys[r + 1]
+    return SupporterRead(
+        row=number,
+        nik=nik,
+        name=name,
+        birth_place=place,
+        birth_date=birth_date,
+        sex=sex,
+        signed=signed,
+        confidence=round(min(nik_conf, name_conf, birth_conf, sex_conf, sig_conf), 3),
+        nik_confidence=round(nik_conf, 3),
+        name_confidence=round(name_conf, 3),
+        address=address,
+        bbox=(x0, y0, x1, y1),
+        reasons=tuple(dict.fromkeys(reasons)),
+    )
+
+
+def read_nik(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str | None, float]:
+    """(NIK, confidence) from two readings at different scales; disagreement gives confidence 0.
+
+    Tesseract can misread a digit with high confidence at one scale (a 7 as 1 at 23 px, right
+    at 17 px); two independent readings that agree have not been seen wrong on generated pages.
+    """
+    first = reader.read(box, charset=NIK_CHARSET, boxed_digits=True)
+    nik, fixes = extract_nik(first.text)
+    if nik is None:
+        return None, 0.0
+    second = reader.read(box, charset=NIK_CHARSET, boxed_digits=True, height=CHECK_HEIGHT)
+    again, fixes2 = extract_nik(second.text)
+    if again != nik:
+        return nik, 0.0
+    return nik, min(first.confidence, second.confidence) * (0.85 ** max(fixes, fixes2))
+
+
+def sex_letter(text: str) -> str | None:
+    """L/P from a sex cell: a lone letter (Tesseract often doubles it, "Pp") or a word."""
+    letters = set(re.sub(r"[^A-Z]", "", text.upper()))
+    if letters == {"L"}:
+        return "L"
+    if letters == {"P"}:
+        return "P"
+    return parse_sex(text)
+
+
+def read_list_page(gray: Gray, reader: CellReader, grid: Grid | None = None) -> ListResult | None:
+    """Layout and rows in one call; None when the page holds no supporter list."""
+    layout = find_layout(gray, reader, grid)
+    if layout is None:
+        return None
+    return read_list(gray, reader, layout)
