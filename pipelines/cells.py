@@ -25,8 +25,9 @@ Box = tuple[int, int, int, int]
 DIGITS = "0123456789"
 NAME_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz .,'-"
 SEX_CHARS = "LPlp"
-LINE_HEIGHT = 17  # px of ink of a text line as handed to Tesseract
-CHECK_HEIGHT = 24  # the second, independent reading of a NIK
+LINE_HEIGHT = 15  # px of ink of a text line as handed to Tesseract
+CHECK_HEIGHT = 20  # the second, independent reading of a NIK
+NAME_HEIGHT = 20  # names: apostrophes and word gaps are lost at 15 px
 
 
 class CellReader(Protocol):

@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz import fuzz
 
-from pipelines.cells import CHECK_HEIGHT, NAME_CHARS, CellReader
+from pipelines.cells import CHECK_HEIGHT, NAME_CHARS, NAME_HEIGHT, CellReader
 from pipelines.domain import Reason, SupporterRead
 from pipelines.nik import matches_printed
 from pipelines.normalize import extract_nik, fold_name, parse_birth_detail, parse_sex
@@ -134,7 +134,7 @@ def _read_row(
     reasons: list[Reason] = []
     nik, nik_conf = read_nik(reader, grid.span(r, *cols["nik"]))
 
-    name_read = reader.read(grid.span(r, *cols["name"]), charset=NAME_CHARS)
+    name_read = reader.read(grid.span(r, *cols["name"]), charset=NAME_CHARS, height=NAME_HEIGHT)
     name = fold_name(name_read.text) or None
     name_conf = name_read.confidence if name else 0.0
 

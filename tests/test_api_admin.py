@@ -21,6 +21,7 @@ VOTERS = (
 
 # -- auth --------------------------------------------------------------------------------------------
 
+
 def test_no_token_is_401_with_a_bearer_challenge(api: Any) -> None:
     r = api.get(f"{API}/elections/x/candidates")
     assert r.status_code == 401
@@ -34,8 +35,9 @@ def test_a_bad_token_is_401(api: Any, header: str) -> None:
     assert r.status_code == 401
 
 
-def test_bootstrap_admin_creates_a_user_whose_token_is_stored_hashed(api: Any, admin: dict[str, str],
-                                                                        runtime: Any) -> None:
+def test_bootstrap_admin_creates_a_user_whose_token_is_stored_hashed(
+    api: Any, admin: dict[str, str], runtime: Any
+) -> None:
     r = api.post(f"{API}/users", json={"name": "Operator Satu", "role": "operator"}, headers=admin)
     assert r.status_code == 201, r.text
     body = r.json()
@@ -49,23 +51,35 @@ def test_bootstrap_admin_creates_a_user_whose_token_is_stored_hashed(api: Any, a
 
 
 @pytest.mark.parametrize("role", ["operator", "verifier", "candidate"])
-def test_only_admins_create_users_elections_and_candidates(api: Any, race: Callable[..., Any],
-                                                           make_user: Callable[..., Any], role: str) -> None:
+def test_only_admins_create_users_elections_and_candidates(
+    api: Any, race: Callable[..., Any], make_user: Callable[..., Any], role: str
+) -> None:
     r = race()
     cand_id = r["candidates"][0]["id"]
     who = make_user(role, cand_id if role == "candidate" else None)
     el = r["election"]["id"]
     assert api.post(f"{API}/users", headers=who, json={"name": "x", "role": "admin"}).status_code == 403
     assert api.post(f"{API}/elections", headers=who, json={"code": "X"}).status_code == 403
-    assert api.post(f"{API}/elections/{el}/candidates", headers=who,
-                    json={"name": "a", "running_mate": "b"}).status_code == 403
-    assert api.post(f"{API}/elections/{el}/voters", headers=who,
-                    files={"file": ("dpt.csv", VOTERS.encode(), "text/csv")}).status_code == 403
+    assert (
+        api.post(
+            f"{API}/elections/{el}/candidates", headers=who, json={"name": "a", "running_mate": "b"}
+        ).status_code
+        == 403
+    )
+    assert (
+        api.post(
+            f"{API}/elections/{el}/voters",
+            headers=who,
+            files={"file": ("dpt.csv", VOTERS.encode(), "text/csv")},
+        ).status_code
+        == 403
+    )
     assert api.get(f"{API}/audit", headers=who).status_code == 403
 
 
-def test_a_candidate_user_needs_an_existing_candidate(api: Any, admin: dict[str, str],
-                                                     race: Callable[..., Any]) -> None:
+def test_a_candidate_user_needs_an_existing_candidate(
+    api: Any, admin: dict[str, str], race: Callable[..., Any]
+) -> None:
     def post(body: dict[str, Any]) -> Any:
         return api.post(f"{API}/users", headers=admin, json=body)
 
@@ -81,17 +95,28 @@ def test_a_candidate_user_needs_an_existing_candidate(api: Any, admin: dict[str,
 
 # -- elections ---------------------------------------------------------------------------------------
 
+
 def test_election_level_and_figures_follow_the_region_code(api: Any, admin: dict[str, str]) -> None:
-    prov = api.post(f"{API}/elections", headers=admin, json={
-        "code": "PROV-31-T", "name": "Pilgub DKI", "region_code": "31", "voting_date": "2024-11-27"})
+    prov = api.post(
+        f"{API}/elections",
+        headers=admin,
+        json={"code": "PROV-31-T", "name": "Pilgub DKI", "region_code": "31", "voting_date": "2024-11-27"},
+    )
     assert prov.status_code == 201, prov.text
     p = prov.json()
     assert p["level"] == "province" and p["spread_unit"] == "regency"
     assert p["dpt_total"] == 0 and p["required_support"] == 0
     assert p["spread_total"] == 6 and p["spread_required"] == 4  # more than half of 6
-    reg = api.post(f"{API}/elections", headers=admin, json={
-        "code": "REG-3524-T", "name": "Pilbup Lamongan", "region_code": "3524",
-        "voting_date": "2024-11-27"}).json()
+    reg = api.post(
+        f"{API}/elections",
+        headers=admin,
+        json={
+            "code": "REG-3524-T",
+            "name": "Pilbup Lamongan",
+            "region_code": "3524",
+            "voting_date": "2024-11-27",
+        },
+    ).json()
     assert reg["level"] == "regency" and reg["spread_unit"] == "district"
     assert reg["spread_total"] == 27 and reg["spread_required"] == 14
     for e in (p, reg):
@@ -99,8 +124,9 @@ def test_election_level_and_figures_follow_the_region_code(api: Any, admin: dict
         assert got.status_code == 200 and got.json() == e
 
 
-def test_required_support_follows_the_loaded_voter_list(api: Any, admin: dict[str, str], runtime: Any,
-                                                        race: Callable[..., Any]) -> None:
+def test_required_support_follows_the_loaded_voter_list(
+    api: Any, admin: dict[str, str], runtime: Any, race: Callable[..., Any]
+) -> None:
     el = race(region_code="31")["election"]
     with runtime.db.session() as s:
         row = s.get(Election, el["id"])
@@ -110,13 +136,23 @@ def test_required_support_follows_the_loaded_voter_list(api: Any, admin: dict[st
     assert got["required_support"] == 618_968
 
 
-@pytest.mark.parametrize(("region", "code"), [
-    ("3", "VALIDATION_FAILED"), ("123", "VALIDATION_FAILED"), ("31a1", "VALIDATION_FAILED"),
-    ("99", "REGION_UNKNOWN"), ("3199", "REGION_UNKNOWN"), ("9101", "REGION_UNKNOWN"),  # 9101: historic code
-])
+@pytest.mark.parametrize(
+    ("region", "code"),
+    [
+        ("3", "VALIDATION_FAILED"),
+        ("123", "VALIDATION_FAILED"),
+        ("31a1", "VALIDATION_FAILED"),
+        ("99", "REGION_UNKNOWN"),
+        ("3199", "REGION_UNKNOWN"),
+        ("9101", "REGION_UNKNOWN"),  # 9101: historic code
+    ],
+)
 def test_election_region_code_is_validated(api: Any, admin: dict[str, str], region: str, code: str) -> None:
-    r = api.post(f"{API}/elections", headers=admin, json={
-        "code": f"BAD-{region}", "name": "x", "region_code": region, "voting_date": "2024-11-27"})
+    r = api.post(
+        f"{API}/elections",
+        headers=admin,
+        json={"code": f"BAD-{region}", "name": "x", "region_code": region, "voting_date": "2024-11-27"},
+    )
     assert r.status_code == 422
     assert r.json()["error"]["code"] == code
 
@@ -125,28 +161,39 @@ def test_election_body_is_validated_and_codes_are_unique(api: Any, admin: dict[s
     body = {"code": "DUP-1", "name": "x", "region_code": "3171", "voting_date": "2024-11-27"}
     bad_date = {**body, "voting_date": "27/11/2024"}
     assert api.post(f"{API}/elections", headers=admin, json=bad_date).status_code == 422
-    assert api.post(f"{API}/elections", headers=admin, json={k: v for k, v in body.items() if k != "name"}
-                    ).status_code == 422
+    assert (
+        api.post(
+            f"{API}/elections", headers=admin, json={k: v for k, v in body.items() if k != "name"}
+        ).status_code
+        == 422
+    )
     assert api.post(f"{API}/elections", headers=admin, json=body).status_code == 201
     again = api.post(f"{API}/elections", headers=admin, json=body)
     assert again.status_code == 409 and again.json()["error"]["code"] == "ELECTION_CODE_TAKEN"
 
 
 def test_validation_errors_do_not_echo_the_input(api: Any, admin: dict[str, str]) -> None:
-    r = api.post(f"{API}/elections", headers=admin, json={
-        "code": "X", "name": "x", "region_code": "3171015708450001", "voting_date": "2024-11-27"})
+    r = api.post(
+        f"{API}/elections",
+        headers=admin,
+        json={"code": "X", "name": "x", "region_code": "3171015708450001", "voting_date": "2024-11-27"},
+    )
     assert r.status_code == 422
     assert "3171015708450001" not in r.text
 
 
 # -- voter lists -------------------------------------------------------------------------------------
 
-def test_voter_upload_starts_an_import_that_can_be_read_back(api: Any, admin: dict[str, str], runtime: Any,
-                                                            race: Callable[..., Any],
-                                                            make_user: Callable[..., Any]) -> None:
+
+def test_voter_upload_starts_an_import_that_can_be_read_back(
+    api: Any, admin: dict[str, str], runtime: Any, race: Callable[..., Any], make_user: Callable[..., Any]
+) -> None:
     el = race()["election"]
-    r = api.post(f"{API}/elections/{el['id']}/voters", headers=admin,
-                 files={"file": ("dpt.csv", VOTERS.encode(), "text/csv")})
+    r = api.post(
+        f"{API}/elections/{el['id']}/voters",
+        headers=admin,
+        files={"file": ("dpt.csv", VOTERS.encode(), "text/csv")},
+    )
     assert r.status_code == 202, r.text
     import_id = r.json()["import_id"]
     assert ("import_voters", import_id) in runtime.extras["sent"]
@@ -171,15 +218,20 @@ def test_voter_upload_to_a_missing_election_is_404(api: Any, admin: dict[str, st
 
 def test_voter_upload_needs_the_file_field(api: Any, admin: dict[str, str], race: Callable[..., Any]) -> None:
     el = race()["election"]
-    r = api.post(f"{API}/elections/{el['id']}/voters", headers=admin,
-                 files={"other": ("d.csv", io.BytesIO(b"x"), "text/csv")})
+    r = api.post(
+        f"{API}/elections/{el['id']}/voters",
+        headers=admin,
+        files={"other": ("d.csv", io.BytesIO(b"x"), "text/csv")},
+    )
     assert r.status_code == 422
 
 
 # -- candidates --------------------------------------------------------------------------------------
 
-def test_candidates_are_created_and_listed_as_an_array(api: Any, admin: dict[str, str],
-                                                      race: Callable[..., Any]) -> None:
+
+def test_candidates_are_created_and_listed_as_an_array(
+    api: Any, admin: dict[str, str], race: Callable[..., Any]
+) -> None:
     r = race(candidates=2)
     listed = api.get(f"{API}/elections/{r['election']['id']}/candidates", headers=admin)
     assert listed.status_code == 200
@@ -188,12 +240,17 @@ def test_candidates_are_created_and_listed_as_an_array(api: Any, admin: dict[str
         assert set(c) == {"id", "election_id", "name", "running_mate"}
     bad = api.post(f"{API}/elections/{r['election']['id']}/candidates", headers=admin, json={"name": "x"})
     assert bad.status_code == 422
-    assert api.post(f"{API}/elections/nope/candidates", headers=admin,
-                    json={"name": "a", "running_mate": "b"}).status_code == 404
+    assert (
+        api.post(
+            f"{API}/elections/nope/candidates", headers=admin, json={"name": "a", "running_mate": "b"}
+        ).status_code
+        == 404
+    )
 
 
-def test_a_candidate_user_sees_its_own_pair_and_election_only(api: Any, race: Callable[..., Any],
-                                                             make_user: Callable[..., Any]) -> None:
+def test_a_candidate_user_sees_its_own_pair_and_election_only(
+    api: Any, race: Callable[..., Any], make_user: Callable[..., Any]
+) -> None:
     mine, other = race(), race()
     team = make_user("candidate", mine["candidates"][0]["id"])
     listed = api.get(f"{API}/elections/{mine['election']['id']}/candidates", headers=team)
@@ -209,13 +266,18 @@ def test_a_candidate_user_sees_its_own_pair_and_election_only(api: Any, race: Ca
 
 # -- audit -------------------------------------------------------------------------------------------
 
+
 def test_admin_actions_are_audited(api: Any, admin: dict[str, str], race: Callable[..., Any]) -> None:
     r = race(candidates=1)
     el, cand = r["election"], r["candidates"][0]
-    user = api.post(f"{API}/users", headers=admin,
-                    json={"name": "team", "role": "candidate", "candidate_id": cand["id"]}).json()
-    for object_id, action in ((el["id"], "election.create"), (cand["id"], "candidate.create"),
-                              (user["id"], "user.create")):
+    user = api.post(
+        f"{API}/users", headers=admin, json={"name": "team", "role": "candidate", "candidate_id": cand["id"]}
+    ).json()
+    for object_id, action in (
+        (el["id"], "election.create"),
+        (cand["id"], "candidate.create"),
+        (user["id"], "user.create"),
+    ):
         events = api.get(f"{API}/audit", params={"object_id": object_id}, headers=admin)
         assert events.status_code == 200
         [ev] = events.json()

@@ -1,14 +1,13 @@
 """Databases for the review tests (SQLite file and a throw-away PostgreSQL database), a seeder,
 and the check that the audit trail refuses edits on both.
 
-PostgreSQL is 127.0.0.1:5432, user postgres (trust); tests skip when it is unreachable,
-unless `CI` is set, where they fail.
+PostgreSQL is a throw-away database from `conftest_services.pg_url` (skipped when unreachable,
+failing under `CI`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,38 +29,12 @@ from storage.models import (
     Supporter,
 )
 
-PG_ADMIN = os.environ.get("DUKUNGAN_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
-def _pg_admin_conn():  # type: ignore[no-untyped-def]
-    import psycopg
-
-    try:
-        return psycopg.connect(PG_ADMIN.replace("postgresql+psycopg", "postgresql"), autocommit=True,
-                               connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"PostgreSQL unreachable: {exc}")
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    conn = _pg_admin_conn()
-    name = f"dukungan_test_{uuid.uuid4().hex[:10]}"
-    conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield PG_ADMIN.rsplit("/", 1)[0] + "/" + name
-    finally:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.close()
-
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """A migrated database (the real schema, triggers included) on each backend."""
     url = (f"sqlite:///{tmp_path / 'review.sqlite3'}" if request.param == "sqlite"
-           else request.getfixturevalue("postgres_url"))
+           else request.getfixturevalue("pg_url"))
     upgrade(url)
     database = Database(url)
     try:

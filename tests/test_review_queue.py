@@ -14,9 +14,9 @@ from dukungan import errors
 from dukungan.services import review
 from storage.db import Database
 from storage.models import AuditEvent, ReviewItem, Supporter
-from tests.test_review_db import T0, db, postgres_url, seed
+from tests.test_review_db import T0, db, seed
 
-__all__ = ["db", "postgres_url"]  # fixtures used from the db module
+__all__ = ["db"]  # the fixture, used from the db module
 
 LEASE = 600
 

@@ -30,7 +30,6 @@ from pipelines.domain import (
     SupporterRead,
     SupporterStatus,
 )
-from pipelines.reading import read_page
 from storage import objects
 from storage.models import Candidate, Document, IdCard, Page, Submission, Supporter
 
@@ -65,6 +64,13 @@ class OriginalCache:
 
     def drop(self, sha256: str) -> None:
         (self.root / sha256).unlink(missing_ok=True)
+
+
+def read_page(source: page_split.PageSource, engines: Any) -> Any:
+    """The reading stage (imported on first use: the API process never loads the OCR stack)."""
+    from pipelines.reading import read_page as stage
+
+    return stage(source, engines)
 
 
 def fail_document(rt: Runtime, document_id: str, code: str, message: str) -> Next:

@@ -34,6 +34,7 @@ from dukungan import errors
 from dukungan.services import audit
 from dukungan.services.checking import PRIORITY, check_supporter
 from pipelines.domain import Reason, Role, SupporterStatus
+from storage import dpt
 from storage.db import is_postgres
 from storage.models import Election, IdCard, Page, ReviewItem, Supporter, Voter, utcnow
 from storage.objects import ObjectNotFound, ObjectStore
@@ -405,14 +406,10 @@ def _id_card(session: Session, supporter: Supporter) -> IdCard | None:
 
 def voter_record(session: Session, supporter: Supporter) -> Voter | None:
     """The supporter's record in the election's live voter list (by the current NIK)."""
-    if not supporter.nik:
-        return None
     election = session.get(Election, supporter.election_id)
-    if election is None or election.voter_import_id is None:
+    if not supporter.nik or election is None:
         return None
-    return session.scalars(
-        select(Voter).where(Voter.import_id == election.voter_import_id, Voter.nik == supporter.nik)
-    ).first()
+    return dpt.find_voter(session, election.voter_import_id, supporter.nik)
 
 
 def evidence_kinds(session: Session, supporter: Supporter) -> list[EvidenceKind]:

@@ -90,10 +90,10 @@ class DatabaseCollector(Collector):
         review = GaugeMetricFamily("dukungan_review_items", "Review items by status", labels=["status"])
         try:
             with self.rt.db.session() as session:
-                by_doc = dict(session.execute(
-                    select(Document.status, func.count()).group_by(Document.status)).tuples().all())
-                by_review = dict(session.execute(
-                    select(ReviewItem.status, func.count()).group_by(ReviewItem.status)).tuples().all())
+                by_doc: dict[str, int] = {status: n for status, n in session.execute(
+                    select(Document.status, func.count()).group_by(Document.status))}
+                by_review: dict[str, int] = {status: n for status, n in session.execute(
+                    select(ReviewItem.status, func.count()).group_by(ReviewItem.status))}
         except Exception as exc:  # a scrape must not fail: the gauges are left out, /readyz says why
             log.warning("metrics: cannot read the database: %s", _first_line(exc))
             return

@@ -1,0 +1,193 @@
+"""Support letters (B.1-KWK-PERSEORANGAN): one supporter per page.
+
+Steps on an upright page: mask any pasted e-KTP (read by the cards module), cut the page
+into text lines (pipelines.lines) and read them, pick the labelled lines `Label : value`
+(Nama, NIK, Tempat/Tgl Lahir, Jenis Kelamin, Alamat, RT/RW, Kel/Desa, Kecamatan,
+Pekerjaan), read the NIK a second time at another scale, and judge the box captioned
+`Tanda tangan / cap jempol`. A page with a text layer gives its lines from the text instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+from rapidfuzz import fuzz
+
+from pipelines.cells import CellReader
+from pipelines.domain import IdCardRead, Reason, SupporterRead
+from pipelines.engines.base import OcrLine
+from pipelines.listpage import NAME_MIN_CONFIDENCE, NIK_MIN_CONFIDENCE, read_nik
+from pipelines.nik import matches_printed
+from pipelines.normalize import extract_nik, fold_name, parse_birth_detail, parse_sex
+from pipelines.signature import check_signature
+from pipelines.table import binarize, line_masks
+
+Gray = NDArray[np.uint8]
+Box = tuple[int, int, int, int]
+
+LABELS: dict[str, tuple[str, ...]] = {
+    "name": ("NAMA", "NAMA LENGKAP"),
+    "nik": ("NIK", "NOMOR INDUK KEPENDUDUKAN", "NO KTP"),
+    "birth": ("TEMPAT TGL LAHIR", "TEMPAT TANGGAL LAHIR", "TTL"),
+    "sex": ("JENIS KELAMIN",),
+    "address": ("ALAMAT", "ALAMAT TEMPAT TINGGAL"),
+    "rtrw": ("RT RW",),
+    "village": ("KEL DESA", "DESA KELURAHAN", "KELURAHAN DESA", "DESA"),
+    "district": ("KECAMATAN",),
+    "job": ("PEKERJAAN",),
+}
+TITLE = "SURAT PERNYATAAN DUKUNGAN"
+SIGNATURE_CAPTION = ("TANDA TANGAN", "CAP JEMPOL")
+
+
+@dataclass(frozen=True)
+class LetterFields:
+    values: dict[str, OcrLine]  # label key -> the value (text without label and colon) and its box
+    title: bool
+    caption: OcrLine | None  # the signature box caption, if seen
+
+
+def label_of(text: str) -> str | None:
+    s = " ".join(re.sub(r"[^A-Z]+", " ", text.upper()).split())
+    if not s or len(s) > 32:
+        return None
+    best, score = None, 0.0
+    for key, words in LABELS.items():
+        for word in words:
+            sc = float(fuzz.ratio(s, word))
+            if sc > score:
+                best, score = key, sc
+    return best if score >= (90 if len(s) <= 4 else 80) else None
+
+
+def find_fields(lines: list[OcrLine]) -> LetterFields:
+    """The labelled values among a page's lines (each line one visual row, left to right)."""
+    values: dict[str, OcrLine] = {}
+    title = False
+    caption = None
+    for line in lines:
+        up = line.text.upper()
+        if fuzz.partial_ratio(TITLE, up) >= 85 and len(up) < 60:
+            title = True
+        if any(fuzz.partial_ratio(c, up) >= 85 for c in SIGNATURE_CAPTION) and len(up) < 50 and ":" not in up:
+            caption = caption or line
+        head, sep, tail = line.text.partition(":")
+        if not sep:
+            continue
+        key = label_of(head)
+        if key is not None and key not in values:
+            values[key] = OcrLine(tail.strip(" .:;"), line.confidence, line.box)
+    return LetterFields(values, title, caption)
+
+
+def is_letter(fields: LetterFields) -> bool:
+    core = {"name", "nik", "birth", "sex"} & fields.values.keys()
+    return (fields.title and len(core) >= 2) or len(core) >= 3
+
+
+def read_letter_fields(
+    gray: Gray,
+    fields: LetterFields,
+    reader: CellReader | None,
+    cards: tuple[IdCardRead, ...] = (),
+    *,
+    nik_box: Box | None = None,
+) -> SupporterRead:
+    """One supporter from the labelled values. `reader` re-reads the NIK (None: text layer)."""
+    v = fields.values
+    reasons: list[Reason] = []
+    nik, nik_conf = None, 0.0
+    if "nik" in v:
+        if reader is not None and nik_box is not None:
+            nik, nik_conf = read_nik(reader, nik_box)
+        else:
+            nik, fixes = extract_nik(v["nik"].text)
+            nik_conf = v["nik"].confidence * (0.85**fixes) if nik else 0.0
+    name = fold_name(v["name"].text) if "name" in v else ""
+    name_conf = v["name"].confidence if name else 0.0
+    place, birth_date, date_fixes = parse_birth_detail(v["birth"].text) if "birth" in v else (None, None, 0)
+    sex = parse_sex(v["sex"].text) if "sex" in v else None
+    signed, sig_conf = judge_signature(gray, fields)
+
+    if nik is None or nik_conf < NIK_MIN_CONFIDENCE or matches_printed(nik, birth_date, sex):
+        reasons.append(Reason.NIK_UNREADABLE)
+    if not name or name_conf < NAME_MIN_CONFIDENCE or birth_date is None or sex is None or signed is None:
+        reasons.append(Reason.LOW_QUALITY)
+    boxes = [line.box for line in v.values()]
+    bbox = (
+        (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+        if boxes
+        else None
+    )
+    address = " ".join(v[k].text for k in ("address", "rtrw", "village") if k in v and v[k].text) or None
+    return SupporterRead(
+        row=1,
+        nik=nik,
+        name=name or None,
+        birth_place=place,
+        birth_date=birth_date,
+        sex=sex,
+        signed=signed,
+        confidence=round(min(nik_conf, name_conf, sig_conf, 0.0 if birth_date is None or sex is None else 1.0), 3),
+        nik_confidence=round(nik_conf, 3),
+        name_confidence=round(name_conf, 3),
+        address=address,
+        district=fold_name(v["district"].text) or None if "district" in v else None,
+        bbox=bbox,
+        card_index=_card_for(cards, nik),
+        reasons=tuple(dict.fromkeys(reasons)),
+    )
+
+
+def _card_for(cards: tuple[IdCardRead, ...], nik: str | None) -> int | None:
+    if not cards:
+        return None
+    for card in cards:
+        if nik is not None and card.nik == nik:
+            return card.index
+    return cards[0].index if len(cards) == 1 else None
+
+
+# ---- the signature box ----------------------------------------------------------------------------
+
+
+def signature_box(gray: Gray, caption: OcrLine | None) -> Box | None:
+    """The ruled box holding the caption (or else the lowest wide box in the lower half)."""
+    h, w = gray.shape
+    ink = binarize(gray)
+    unit = max(h, w) / 1000.0
+    horiz, vert = line_masks(ink, max(20, int(30 * unit)), bridge=3)
+    frame = cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8))
+    contours, _ = cv2.findContours(frame, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    boxes: list[Box] = []
+    for c in contours:
+        x, y, bw, bh = cv2.boundingRect(c)
+        if bw > w * 0.12 and bh > h * 0.04 and bw < w * 0.95 and bh < h * 0.5:
+            boxes.append((x, y, x + bw, y + bh))
+    if caption is not None:
+        cx = (caption.box[0] + caption.box[2]) / 2
+        cy = (caption.box[1] + caption.box[3]) / 2
+        holding = [b for b in boxes if b[0] <= cx <= b[2] and b[1] <= cy <= b[3]]
+        if holding:
+            return min(holding, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
+        return None
+    lower = [b for b in boxes if b[1] > h * 0.5]
+    return max(lower, key=lambda b: b[1]) if lower else None
+
+
+def judge_signature(gray: Gray, fields: LetterFields) -> tuple[bool | None, float]:
+    box = signature_box(gray, fields.caption)
+    if box is None:
+        return None, 0.0
+    x0, y0, x1, y1 = box
+    inner = gray[y0:y1, x0:x1].copy()
+    if fields.caption is not None:  # the printed caption is not a signature
+        cx0, cy0, cx1, cy1 = fields.caption.box
+        m = max(2, (cy1 - cy0) // 3)
+        inner[max(0, cy0 - y0 - m) : max(0, cy1 - y0 + m), max(0, cx0 - x0 - m) : max(0, cx1 - x0 + m)] = 255
+    check = check_signature(inner)
+    return check.signed, check.confidence

@@ -1,0 +1,177 @@
+"""The one entry point the workers call: `read_page(page, engines) -> PageReading`.
+
+The stages, in order (each a pure function of its inputs):
+    text layer?  -> read from the text (no OCR, no turning)
+    upright      -> orientation.make_upright (quarter turns, skew)
+    list?        -> table.find_grid + listpage.find_layout -> listpage.read_list
+    cards        -> cardfind.find_cards (masked before the text lines are read)
+    text lines   -> lines.text_bands + read_bands
+    letter?      -> letter.find_fields -> letter.read_letter_fields (+ pasted cards)
+    id cards?    -> idcard.read_id_card_page
+    otherwise    -> other (kept, no supporters)
+
+Bounding boxes are in the coordinates of the upright image; `read_page_image` returns that
+image beside the reading (the worker stores it for the review screen's crops), and
+`upright(page, reading)` rebuilds it from the recorded rotation and skew.
+
+Engine failures (`EngineError`, `EngineTimeout`) propagate: the worker retries them as
+transient, and after the last retry records a page error (never a failed supporter).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
+
+import numpy as np
+from PIL import Image
+
+from pipelines.cells import OcrCellReader, TextLayerCellReader
+from pipelines.classify import Cues, card_word_count, decide
+from pipelines.domain import IdCardRead, PageKind, PageReading
+from pipelines.engines.base import OcrEngine, OcrLine
+from pipelines.engines.tesseract import TesseractEngine
+from pipelines.letter import find_fields, read_letter_fields
+from pipelines.lines import merge_rows, read_bands, text_bands
+from pipelines.listpage import find_layout, read_list
+from pipelines.orientation import apply, make_upright, to_gray
+from pipelines.pages import PageSource
+from pipelines.table import find_grid
+from pipelines.textlayer import text_lines
+
+Box = tuple[int, int, int, int]
+
+
+class PageEngines(Protocol):
+    """What page reading needs from `pipelines.engines.registry.Engines`."""
+
+    @property
+    def tesseract(self) -> TesseractEngine: ...
+
+    @property
+    def rapid(self) -> OcrEngine | None: ...
+
+
+@dataclass(frozen=True)
+class PageResult:
+    reading: PageReading
+    image: Image.Image  # the upright page the bounding boxes refer to
+
+
+def read_page(page: PageSource, engines: PageEngines) -> PageReading:
+    return read_page_image(page, engines).reading
+
+
+def upright(page: PageSource, reading: PageReading) -> Image.Image:
+    """The upright page image of a reading (the same pixels `read_page_image` returned)."""
+    if reading.from_text_layer:
+        return page.image
+    return apply(page.image, reading.rotation, reading.skew)
+
+
+def read_page_image(page: PageSource, engines: PageEngines) -> PageResult:
+    if page.text is not None and page.words:
+        result = _from_text_layer(page, engines)
+        if result is not None:
+            return result
+    turned = make_upright(page.image, engines.tesseract)
+    reading = _read_upright(turned.image, engines)
+    reading = replace(reading, rotation=turned.rotation, skew=turned.skew)
+    return PageResult(reading, turned.image)
+
+
+# ---- OCR path ------------------------------------------------------------------------------------------
+
+
+def _read_upright(image: Image.Image, engines: PageEngines) -> PageReading:
+    gray = np.ascontiguousarray(to_gray(image))
+    tess = engines.tesseract
+    reader = OcrCellReader(gray, tess)
+    grid = find_grid(gray)
+    if grid is not None and grid.cols >= 4:
+        layout = find_layout(gray, reader, grid)
+        if layout is not None:
+            rows = read_list(gray, reader, layout)
+            return PageReading(PageKind.LIST, supporters=rows.supporters, notes=rows.notes)
+
+    rgb = np.asarray(image.convert("RGB"))
+    card_boxes = _find_cards(rgb)
+    bands = text_bands(gray, mask=[_grow(b, gray.shape, 0.03) for b in card_boxes])
+    lines = merge_rows(read_bands(gray, tess, bands))
+    fields = find_fields(lines)
+    kind = decide(Cues(False, fields, len(card_boxes), card_word_count(lines)))
+    notes: tuple[str, ...] = () if grid is None else ("ruled table without a supporter-list header",)
+    if kind is PageKind.LETTER:
+        cards = _pasted_cards(rgb, engines) if card_boxes else ()
+        nik_box = _value_box(fields.values["nik"].box, gray.shape) if "nik" in fields.values else None
+        supporter = read_letter_fields(gray, fields, reader, cards, nik_box=nik_box)
+        return PageReading(PageKind.LETTER, supporters=(supporter,), id_cards=cards)
+    if kind is PageKind.ID_CARDS:
+        return PageReading(PageKind.ID_CARDS, id_cards=_card_page(rgb, engines), notes=notes)
+    return PageReading(PageKind.OTHER, notes=notes)
+
+
+def _value_box(box: Box, shape: tuple[int, ...]) -> Box:
+    h, w = shape[:2]
+    pad = max(3, (box[3] - box[1]) // 3)
+    return (max(0, box[0] - pad), max(0, box[1] - pad), min(w, box[2] + pad), min(h, box[3] + pad))
+
+
+def _grow(box: Box, shape: tuple[int, ...], share: float) -> Box:
+    h, w = shape[:2]
+    dx, dy = int((box[2] - box[0]) * share), int((box[3] - box[1]) * share)
+    return (max(0, box[0] - dx), max(0, box[1] - dy), min(w, box[2] + dx), min(h, box[3] + dy))
+
+
+def _find_cards(rgb: Any) -> list[Box]:
+    try:
+        from pipelines.cardfind import find_cards
+    except ImportError:  # the cards module is optional for lists and plain letters
+        return []
+    return [tuple(int(v) for v in b) for b in find_cards(rgb)]  # type: ignore[misc]
+
+
+def _pasted_cards(rgb: Any, engines: PageEngines) -> tuple[IdCardRead, ...]:
+    try:
+        from pipelines.idcard import read_pasted_cards
+    except ImportError:
+        return ()
+    return read_pasted_cards(rgb, engines)
+
+
+def _card_page(rgb: Any, engines: PageEngines) -> tuple[IdCardRead, ...]:
+    from pipelines.idcard import read_id_card_page
+
+    return read_id_card_page(rgb, engines)
+
+
+# ---- text layer path --------------------------------------------------------------------------------------
+
+
+def _from_text_layer(page: PageSource, engines: PageEngines) -> PageResult | None:
+    """Letters and lists from a real text layer; None when the text holds neither (then OCR)."""
+    lines: list[OcrLine] = merge_rows(text_lines(page.words))
+    gray = np.ascontiguousarray(to_gray(page.image))
+    fields = find_fields(lines)
+    words = TextLayerCellReader(page.words)
+    if _mentions_list_header(lines):
+        grid = find_grid(gray)
+        if grid is not None:
+            layout = find_layout(gray, words, grid)
+            if layout is not None:
+                rows = read_list(gray, words, layout)
+                reading = PageReading(PageKind.LIST, supporters=rows.supporters, from_text_layer=True, notes=rows.notes)
+                return PageResult(reading, page.image)
+    kind = decide(Cues(False, fields, 0, card_word_count(lines)))
+    if kind is PageKind.LETTER:
+        supporter = read_letter_fields(gray, fields, None)
+        reading = PageReading(PageKind.LETTER, supporters=(supporter,), from_text_layer=True)
+        return PageResult(reading, page.image)
+    if kind is PageKind.OTHER:
+        return PageResult(PageReading(PageKind.OTHER, from_text_layer=True), page.image)
+    return None
+
+
+def _mentions_list_header(lines: list[OcrLine]) -> bool:
+    text = " ".join(line.text.upper() for line in lines)
+    return "NIK" in text and "NAMA" in text and ("TANDA" in text or "TTD" in text)
