@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from pipelines.engines.base import OcrEngine, OcrText
 from pipelines.pages import TextWord
-from pipelines.table import line_masks
+from pipelines.table import line_masks, morph, u8
 from pipelines.textlayer import words_in
 
 Gray = NDArray[np.uint8]
@@ -45,10 +45,12 @@ class CellReader(Protocol):
 class OcrCellReader:
     """Cells of an upright grey page, read by an OCR engine."""
 
-    def __init__(self, gray: Gray, engine: OcrEngine, *, line_width: int = 3) -> None:
+    def __init__(self, gray: Gray, engine: OcrEngine, *, ruled: bool = True) -> None:
+        """`ruled`: the boxes are table cells whose ruling may show at the edges (False for
+        text lines cut by projection, where a "vertical line" would be the stem of a letter)."""
         self.gray = gray
+        self.ruled = ruled
         self.engine = engine
-        self.line_width = line_width
         self.seconds_budget = 2.0
         self._cache: dict[tuple[Box, bool], tuple[Gray | None, Gray | None]] = {}
 
@@ -61,7 +63,9 @@ class OcrCellReader:
         texts: list[str] = []
         confs: list[float] = []
         for line in _text_lines(crop, ink):
-            got = self.engine.read_line(prepare_line(line, height), charset=charset, timeout=self.seconds_budget)
+            got = self.engine.read_line(
+                prepare_line(line, height), charset=charset, timeout=self.seconds_budget
+            )
             if got.text:
                 texts.append(got.text)
                 confs.append(got.confidence)
@@ -76,7 +80,7 @@ class OcrCellReader:
         cols = np.flatnonzero(ink.sum(axis=0) > 0)
         if len(cols) == 0:
             return 0.0
-        return float(cols[-1] - cols[0] + 1) / ink.shape[1]
+        return float(cols[-1] - cols[0] + 1) / float(ink.shape[1])
 
     def _clean(self, box: Box, *, boxed_digits: bool) -> tuple[Gray | None, Gray | None]:
         key = (box, boxed_digits)
@@ -93,13 +97,15 @@ class OcrCellReader:
             return None, None
         ink = _ink(crop)
         h, w = ink.shape
-        horiz, _ = line_masks(ink, max(10, int(w * 0.6)))
-        _, vert = line_masks(ink, max(10, int(h * 0.8)))
-        lines = horiz | vert
+        lines = np.zeros_like(ink)
+        if self.ruled:
+            horiz, _ = line_masks(ink, max(10, int(w * 0.6)))
+            _, vert = line_masks(ink, max(10, int(h * 0.8)))
+            lines = horiz | vert
         if boxed_digits:
             lines |= _digit_boxes(ink)
-        lines = cv2.dilate(lines, np.ones((3, 3), np.uint8))
-        ink = cv2.bitwise_and(ink, cv2.bitwise_not(lines))
+        lines = u8(cv2.dilate(lines, np.ones((3, 3), np.uint8)))
+        ink = u8(cv2.bitwise_and(ink, cv2.bitwise_not(lines)))
         ink = _drop_specks(ink, max(4, (h // 25) ** 2))
         clean = crop.copy()
         clean[lines > 0] = 255
@@ -132,7 +138,7 @@ def _ink(gray: Gray) -> Gray:
     level, otsu = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     if gray.std() < 10 or level > 235:  # nothing but paper: Otsu would split the noise
         return np.zeros_like(gray)
-    return otsu
+    return u8(otsu)
 
 
 def _drop_specks(ink: Gray, min_area: int) -> Gray:
@@ -152,7 +158,7 @@ def _digit_boxes(ink: Gray) -> Gray:
     """The outline of a row of digit boxes (NIK printed one digit per box), as a mask."""
     h, w = ink.shape
     mask = np.zeros_like(ink)
-    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(10, w // 3), 1)))
+    horiz = morph(ink, cv2.MORPH_OPEN, (max(10, w // 3), 1))
     rows = np.flatnonzero(horiz.sum(axis=1) > 0)
     if len(rows) < 2:
         return mask
@@ -168,7 +174,7 @@ def _digit_boxes(ink: Gray) -> Gray:
 
 def _text_lines(clean: Gray, ink: Gray) -> list[Gray]:
     """Tight crops (no margin, unscaled) of each text line in a cell, top to bottom."""
-    h, w = ink.shape
+    h = ink.shape[0]
     rows = ink.sum(axis=1) > 0
     bands: list[tuple[int, int]] = []
     y = 0
@@ -197,10 +203,12 @@ def prepare_line(crop: Gray, height: int = LINE_HEIGHT) -> Gray:
     reads best (measured: capitals of 14-18 px read as well as 23 px, and faster)."""
     f = height / max(1, crop.shape[0])
     if abs(f - 1.0) > 0.1:
-        crop = cv2.resize(
-            crop,
-            (max(1, round(crop.shape[1] * f)), max(1, round(crop.shape[0] * f))),
-            interpolation=cv2.INTER_CUBIC if f > 1 else cv2.INTER_AREA,
+        crop = u8(
+            cv2.resize(
+                crop,
+                (max(1, round(crop.shape[1] * f)), max(1, round(crop.shape[0] * f))),
+                interpolation=cv2.INTER_CUBIC if f > 1 else cv2.INTER_AREA,
+            )
         )
     pad = max(8, int(crop.shape[0] * 0.6))
-    return cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
+    return u8(cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255))

@@ -47,11 +47,15 @@ def card_word_count(lines: list[OcrLine]) -> int:
 def decide(cues: Cues) -> PageKind:
     if cues.list_header:
         return PageKind.LIST
-    if cues.letter is not None and is_letter(cues.letter):
-        # A card photo has labelled lines too; a letter has its title or signature box
-        # caption, or at least nothing card-like around its labels (pasted cards are masked).
-        if cues.letter.title or cues.letter.caption is not None or cues.card_words < 2:
-            return PageKind.LETTER
+    # A card photo has labelled lines too; a letter has its title or signature box caption,
+    # or at least nothing card-like around its labels (pasted cards are masked).
+    letter = cues.letter
+    if (
+        letter is not None
+        and is_letter(letter)
+        and (letter.title or letter.caption is not None or cues.card_words < 2)
+    ):
+        return PageKind.LETTER
     if cues.card_regions > 0 or cues.card_words >= 3:
         return PageKind.ID_CARDS
     return PageKind.OTHER

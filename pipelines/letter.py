@@ -41,7 +41,6 @@ LABELS: dict[str, tuple[str, ...]] = {
     "job": ("PEKERJAAN",),
 }
 TITLE = "SURAT PERNYATAAN DUKUNGAN"
-SIGNATURE_CAPTION = ("TANDA TANGAN", "CAP JEMPOL")
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,7 @@ class LetterFields:
 
 
 def label_of(text: str) -> str | None:
-    s = " ".join(re.sub(r"[^A-Z]+", " ", text.upper()).split())
+    s = _letters(text)
     if not s or len(s) > 32:
         return None
     best, score = None, 0.0
@@ -73,15 +72,44 @@ def find_fields(lines: list[OcrLine]) -> LetterFields:
         up = line.text.upper()
         if fuzz.partial_ratio(TITLE, up) >= 85 and len(up) < 60:
             title = True
-        if any(fuzz.partial_ratio(c, up) >= 85 for c in SIGNATURE_CAPTION) and len(up) < 50 and ":" not in up:
+        if _is_caption(up):
             caption = caption or line
-        head, sep, tail = line.text.partition(":")
-        if not sep:
-            continue
-        key = label_of(head)
-        if key is not None and key not in values:
-            values[key] = OcrLine(tail.strip(" .:;"), line.confidence, line.box)
+        split = split_label(line.text)
+        if split is not None and (split[0] not in values or not values[split[0]].text):
+            values[split[0]] = OcrLine(split[1], line.confidence, line.box)
     return LetterFields(values, title, caption)
+
+
+def _is_caption(up: str) -> bool:
+    if len(up) > 40 or "BERTANDA" in up:
+        return False
+    return fuzz.partial_ratio("TANDA TANGAN", up) >= 85 and fuzz.partial_ratio("CAP JEMPOL", up) >= 70
+
+
+def split_label(text: str) -> tuple[str, str] | None:
+    """(label key, value) of a `Label : value` line. The colon is optional: it is a pair of
+    dots that a scan (or the speck filter) can lose, so the label is also matched by words."""
+    head, sep, tail = text.partition(":")
+    if sep and len(head) <= 32:
+        key = label_of(head)
+        if key is not None:
+            return key, tail.strip(" .:;")
+    tokens = text.split()
+    best: tuple[float, int, str] | None = None
+    for n in range(1, min(4, len(tokens)) + 1):
+        prefix = " ".join(tokens[:n])
+        key = label_of(prefix)
+        if key is not None:
+            score = max(fuzz.ratio(_letters(prefix), w) for w in LABELS[key])
+            if best is None or score >= best[0]:
+                best = (score, n, key)
+    if best is None:
+        return None
+    return best[2], " ".join(tokens[best[1] :]).strip(" .:;")
+
+
+def _letters(s: str) -> str:
+    return " ".join(re.sub(r"[^A-Z]+", " ", s.upper()).split())
 
 
 def is_letter(fields: LetterFields) -> bool:
@@ -109,7 +137,7 @@ def read_letter_fields(
             nik_conf = v["nik"].confidence * (0.85**fixes) if nik else 0.0
     name = fold_name(v["name"].text) if "name" in v else ""
     name_conf = v["name"].confidence if name else 0.0
-    place, birth_date, date_fixes = parse_birth_detail(v["birth"].text) if "birth" in v else (None, None, 0)
+    place, birth_date, _ = parse_birth_detail(v["birth"].text) if "birth" in v else (None, None, 0)
     sex = parse_sex(v["sex"].text) if "sex" in v else None
     signed, sig_conf = judge_signature(gray, fields)
 
@@ -119,7 +147,12 @@ def read_letter_fields(
         reasons.append(Reason.LOW_QUALITY)
     boxes = [line.box for line in v.values()]
     bbox = (
-        (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+        (
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )
         if boxes
         else None
     )
@@ -132,7 +165,9 @@ def read_letter_fields(
         birth_date=birth_date,
         sex=sex,
         signed=signed,
-        confidence=round(min(nik_conf, name_conf, sig_conf, 0.0 if birth_date is None or sex is None else 1.0), 3),
+        confidence=round(
+            min(nik_conf, name_conf, sig_conf, 0.0 if birth_date is None or sex is None else 1.0), 3
+        ),
         nik_confidence=round(nik_conf, 3),
         name_confidence=round(name_conf, 3),
         address=address,

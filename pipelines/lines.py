@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 
 from pipelines.cells import OcrCellReader
 from pipelines.engines.base import OcrEngine, OcrLine
-from pipelines.table import binarize, line_masks
+from pipelines.table import binarize, line_masks, u8
 
 Gray = NDArray[np.uint8]
 Box = tuple[int, int, int, int]
@@ -28,7 +28,7 @@ def text_bands(gray: Gray, *, mask: list[Box] | None = None) -> list[Box]:
         ink[max(0, y0) : y1, max(0, x0) : x1] = 0
     unit = max(h, w) / 1000.0
     horiz, vert = line_masks(ink, max(20, int(30 * unit)))
-    ink = cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8))))
+    ink = u8(cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8)))))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     min_area = max(4, int((1.6 * unit) ** 2))
     keep = np.zeros(n, dtype=bool)
@@ -65,14 +65,17 @@ def _split_columns(band: NDArray[np.bool_], y0: int, gap: int) -> list[Box]:
     return out
 
 
+BAND_HEIGHT = 22  # px of ink per line: titles in bold and small print both read well
+
+
 def read_bands(gray: Gray, engine: OcrEngine, bands: list[Box], *, pad: int = 3) -> list[OcrLine]:
     """Each band read as one line (several lines if the band holds more)."""
-    reader = OcrCellReader(gray, engine)
+    reader = OcrCellReader(gray, engine, ruled=False)
     h, w = gray.shape
     out: list[OcrLine] = []
     for x0, y0, x1, y1 in bands:
         box = (max(0, x0 - pad), max(0, y0 - pad), min(w, x1 + pad), min(h, y1 + pad))
-        got = reader.read(box)
+        got = reader.read(box, height=BAND_HEIGHT)
         if got.text:
             out.append(OcrLine(got.text, got.confidence, (x0, y0, x1, y1)))
     return out

@@ -72,7 +72,11 @@ def header_key(text: str) -> str | None:
     best, best_score = None, 0.0
     for key, words in HEADER_WORDS.items():
         for word in words:
-            score = fuzz.ratio(s, word) if len(word) <= 3 else max(fuzz.ratio(s, word), fuzz.partial_ratio(word, s))
+            score = (
+                fuzz.ratio(s, word)
+                if len(word) <= 3
+                else max(fuzz.ratio(s, word), fuzz.partial_ratio(word, s))
+            )
             if score > best_score:
                 best, best_score = key, score
     if best_score >= (90 if len(s) <= 3 else 75):
@@ -158,9 +162,7 @@ def _read_row(
         check = check_signature(gray[max(0, y0) : y1, max(0, x0) : x1])
         signed, sig_conf = check.signed, check.confidence
 
-    if nik is None or nik_conf < NIK_MIN_CONFIDENCE:
-        reasons.append(Reason.NIK_UNREADABLE)
-    elif matches_printed(nik, birth_date, sex):
+    if nik is None or nik_conf < NIK_MIN_CONFIDENCE or matches_printed(nik, birth_date, sex):
         reasons.append(Reason.NIK_UNREADABLE)
     if name is None or name_conf < NAME_MIN_CONFIDENCE or birth_date is None or sex is None or signed is None:
         reasons.append(Reason.LOW_QUALITY)

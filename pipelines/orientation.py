@@ -27,6 +27,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from pipelines.engines.base import OcrText
+from pipelines.table import morph, u8
 
 WORK_SIZE = 1000  # long side of the copy used for axis and skew
 READ_SIZE = 1800  # long side of the copy read to tell up from down
@@ -35,7 +36,9 @@ _MIN_INK = 0.001
 
 
 class _OrientationEngine(Protocol):
-    def read_line(self, image: NDArray[np.uint8], *, charset: str | None = None, timeout: float = 10.0) -> OcrText: ...
+    def read_line(
+        self, image: NDArray[np.uint8], *, charset: str | None = None, timeout: float = 10.0
+    ) -> OcrText: ...
 
     def detect_orientation(self, image: NDArray[np.uint8]) -> tuple[int, float] | None: ...
 
@@ -89,7 +92,9 @@ def rotate_small(image: Image.Image, angle: float) -> Image.Image:
     h, w = arr.shape[:2]
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     fill = 255 if arr.ndim == 2 else (255,) * arr.shape[2]
-    out = cv2.warpAffine(arr, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=fill)
+    out = cv2.warpAffine(
+        arr, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=fill
+    )
     return Image.fromarray(out)
 
 
@@ -110,13 +115,13 @@ def _ink_points(gray: NDArray[np.uint8]) -> tuple[NDArray[np.float64], NDArray[n
     h, w = gray.shape
     scale = WORK_SIZE / max(h, w)
     small = cv2.resize(gray, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
-    _, binary = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    binary = u8(cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1])
     if binary.mean() / 255 < _MIN_INK or small.std() < 8:
         return None
     # Ruling lines would dominate both profiles; text is what tells the orientation.
     sh, sw = binary.shape
-    horiz = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(sw // 12, 5), 1)))
-    vert = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(sh // 12, 5))))
+    horiz = morph(binary, cv2.MORPH_OPEN, (max(sw // 12, 5), 1))
+    vert = morph(binary, cv2.MORPH_OPEN, (1, max(sh // 12, 5)))
     text = cv2.bitwise_and(binary, cv2.bitwise_not(cv2.bitwise_or(horiz, vert)))
     ys, xs = np.nonzero(text)
     if len(xs) < 200:
@@ -156,7 +161,7 @@ def _reading_copy(image: Image.Image) -> NDArray[np.uint8]:
     f = min(1.0, READ_SIZE / max(h, w))
     if f >= 1.0:
         return gray
-    return cv2.resize(gray, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA)
+    return u8(cv2.resize(gray, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA))
 
 
 def _upside_down(gray: NDArray[np.uint8], skew: float, engine: _OrientationEngine) -> tuple[bool, float, str]:
@@ -195,8 +200,9 @@ def _text_strips(gray: NDArray[np.uint8], count: int = 3) -> list[NDArray[np.uin
     """Up to `count` crops of single text lines (wide enough to read, ruling lines removed)."""
     _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     h, w = binary.shape
-    lines = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(w // 20, 10), 1)))
-    lines |= cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(h // 20, 10))))
+    binary = u8(binary)
+    lines = morph(binary, cv2.MORPH_OPEN, (max(w // 20, 10), 1))
+    lines |= morph(binary, cv2.MORPH_OPEN, (1, max(h // 20, 10)))
     text = cv2.bitwise_and(binary, cv2.bitwise_not(cv2.dilate(lines, np.ones((3, 3), np.uint8))))
     rows = (text > 0).sum(axis=1)
     on = rows > max(3, w * 0.004)

@@ -252,7 +252,11 @@ def _render_pdf_page(doc: _Doc, index: int, dpi: int) -> PageSource:
         text = " ".join(w.text for w in words)
         real = sum(len(w.text) for w in words) >= MIN_TEXT_CHARS
         return PageSource(
-            number, _grayscale_if_grey(image), text if real else None, round(scale * 72), words if real else ()
+            number,
+            _grayscale_if_grey(image),
+            text if real else None,
+            round(scale * 72),
+            words if real else (),
         )
     finally:
         page.close()
@@ -318,14 +322,20 @@ def _grayscale_if_grey(im: Image.Image) -> Image.Image:
     r, g, b = (small.getchannel(i) for i in range(3))
     from PIL import ImageChops
 
-    spread = max(ImageChops.difference(r, g).getextrema()[1], ImageChops.difference(g, b).getextrema()[1])
+    spread = max(_top(ImageChops.difference(r, g)), _top(ImageChops.difference(g, b)))
     return im.convert("L") if spread < 12 else im
+
+
+def _top(channel: Image.Image) -> float:
+    high = channel.getextrema()[1]
+    return float(high) if isinstance(high, int | float) else 255.0
 
 
 def _image_dpi(im: Image.Image) -> int:
     dpi = im.info.get("dpi")
-    if isinstance(dpi, tuple) and dpi and isinstance(dpi[0], int | float) and 50 <= float(dpi[0]) <= 2400:
-        value = round(float(dpi[0]))
+    first = dpi[0] if isinstance(dpi, tuple) and dpi else None
+    if isinstance(first, int | float) and 50 <= float(first) <= 2400:
+        value = round(float(first))
     else:
         # No usable metadata: assume an A4-ish page and estimate from its width.
         short = min(im.size)

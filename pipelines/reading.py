@@ -20,6 +20,7 @@ transient, and after the last retry records a page error (never a failed support
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -104,7 +105,8 @@ def _read_upright(image: Image.Image, engines: PageEngines) -> PageReading:
     if kind is PageKind.LETTER:
         cards = _pasted_cards(rgb, engines) if card_boxes else ()
         nik_box = _value_box(fields.values["nik"].box, gray.shape) if "nik" in fields.values else None
-        supporter = read_letter_fields(gray, fields, reader, cards, nik_box=nik_box)
+        band_reader = OcrCellReader(gray, tess, ruled=False)
+        supporter = read_letter_fields(gray, fields, band_reader, cards, nik_box=nik_box)
         return PageReading(PageKind.LETTER, supporters=(supporter,), id_cards=cards)
     if kind is PageKind.ID_CARDS:
         return PageReading(PageKind.ID_CARDS, id_cards=_card_page(rgb, engines), notes=notes)
@@ -125,10 +127,10 @@ def _grow(box: Box, shape: tuple[int, ...], share: float) -> Box:
 
 def _find_cards(rgb: Any) -> list[Box]:
     try:
-        from pipelines.cardfind import find_cards
+        cardfind = importlib.import_module("pipelines.cardfind")
     except ImportError:  # the cards module is optional for lists and plain letters
         return []
-    return [tuple(int(v) for v in b) for b in find_cards(rgb)]  # type: ignore[misc]
+    return [(int(b[0]), int(b[1]), int(b[2]), int(b[3])) for b in cardfind.find_cards(rgb)]
 
 
 def _pasted_cards(rgb: Any, engines: PageEngines) -> tuple[IdCardRead, ...]:
@@ -160,7 +162,9 @@ def _from_text_layer(page: PageSource, engines: PageEngines) -> PageResult | Non
             layout = find_layout(gray, words, grid)
             if layout is not None:
                 rows = read_list(gray, words, layout)
-                reading = PageReading(PageKind.LIST, supporters=rows.supporters, from_text_layer=True, notes=rows.notes)
+                reading = PageReading(
+                    PageKind.LIST, supporters=rows.supporters, from_text_layer=True, notes=rows.notes
+                )
                 return PageResult(reading, page.image)
     kind = decide(Cues(False, fields, 0, card_word_count(lines)))
     if kind is PageKind.LETTER:

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from pipelines.table import remove_lines
+from pipelines.table import remove_lines, u8
 
 Gray = NDArray[np.uint8]
 
@@ -43,10 +43,10 @@ def check_signature(gray: Gray, *, printed: Gray | None = None) -> SignatureChec
     level, otsu = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     if gray.std() < 6 or level > 235:  # a flat box: Otsu would split noise
         return SignatureCheck(False, 0.0, 0.0, 0.95)
-    binary = otsu & ((gray <= 200).astype(np.uint8) * 255)
+    binary = u8(otsu) & ((gray <= 200).astype(np.uint8) * 255)
     binary = remove_lines(binary, int(min(h, w) * 0.8))
     if printed is not None:
-        binary = cv2.bitwise_and(binary, cv2.bitwise_not(printed))
+        binary = u8(cv2.bitwise_and(binary, cv2.bitwise_not(printed)))
     edge = max(2, int(min(h, w) * 0.06))
     binary[:edge, :] = 0
     binary[-edge:, :] = 0

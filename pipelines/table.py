@@ -18,6 +18,16 @@ Gray = NDArray[np.uint8]
 Box = tuple[int, int, int, int]
 
 
+def u8(a: object) -> Gray:
+    """OpenCV's results typed as what they are (uint8 images); no copy."""
+    return np.asarray(a, dtype=np.uint8)
+
+
+def morph(image: Gray, op: int, size: tuple[int, int]) -> Gray:
+    """`cv2.morphologyEx` with a rectangular kernel of `size` (width, height)."""
+    return u8(cv2.morphologyEx(image, op, cv2.getStructuringElement(cv2.MORPH_RECT, size)))
+
+
 @dataclass(frozen=True)
 class Grid:
     """Boundaries of a ruled table: `ys` row lines and `xs` column lines, top-down and left-right."""
@@ -52,7 +62,7 @@ def binarize(gray: Gray) -> Gray:
     """Ink = 255. Adaptive, so that grey toner and shadows do not become ink."""
     h, w = gray.shape
     block = max(15, (min(h, w) // 60) | 1)
-    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
+    return u8(cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15))
 
 
 def line_masks(binary: Gray, min_len: int, *, bridge: int = 0) -> tuple[Gray, Gray]:
@@ -63,10 +73,10 @@ def line_masks(binary: Gray, min_len: int, *, bridge: int = 0) -> tuple[Gray, Gr
     """
     h_closed, v_closed = binary, binary
     if bridge > 1:
-        h_closed = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (bridge, 1)))
-        v_closed = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, bridge)))
-    horiz = cv2.morphologyEx(h_closed, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (min_len, 1)))
-    vert = cv2.morphologyEx(v_closed, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, min_len)))
+        h_closed = morph(binary, cv2.MORPH_CLOSE, (bridge, 1))
+        v_closed = morph(binary, cv2.MORPH_CLOSE, (1, bridge))
+    horiz = morph(h_closed, cv2.MORPH_OPEN, (min_len, 1))
+    vert = morph(v_closed, cv2.MORPH_OPEN, (1, min_len))
     return horiz, vert
 
 
@@ -77,7 +87,8 @@ def find_grid(gray: Gray, *, min_rows: int = 3, min_cols: int = 3) -> Grid | Non
     """The largest ruled table of the page, or None when there is none."""
     f = min(1.0, GRID_SIZE / max(gray.shape))
     if f < 1.0:
-        small = cv2.resize(gray, (int(gray.shape[1] * f), int(gray.shape[0] * f)), interpolation=cv2.INTER_AREA)
+        size = (int(gray.shape[1] * f), int(gray.shape[0] * f))
+        small = u8(cv2.resize(gray, size, interpolation=cv2.INTER_AREA))
         grid = _find_grid(small, min_rows, min_cols)
         if grid is None:
             return None
@@ -153,4 +164,4 @@ def remove_lines(binary: Gray, min_len: int) -> Gray:
     """The ink of `binary` without straight strokes of `min_len` pixels or longer (ruling, boxes)."""
     horiz, vert = line_masks(binary, max(5, min_len))
     lines = cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8))
-    return cv2.bitwise_and(binary, cv2.bitwise_not(lines))
+    return u8(cv2.bitwise_and(binary, cv2.bitwise_not(lines)))

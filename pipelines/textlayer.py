@@ -50,7 +50,7 @@ def extract_words(page: Any, scale: float, image_size: tuple[int, int]) -> tuple
             if ch.isspace() or (key and not visible[key]):
                 flush()
                 continue
-            left, bottom, right, top = textpage.get_charbox(i)
+            left, bottom, right, top = textpage.get_charbox(i, loose=True)
             size = max(top - bottom, 1.0)
             if cur and (left - last_right > 0.4 * size or abs(top - box[3]) > 0.5 * size):
                 flush()
@@ -126,10 +126,12 @@ def _line(words: list[TextWord]) -> OcrLine:
 def words_in(words: tuple[TextWord, ...], box: tuple[int, int, int, int]) -> str:
     """The text of the words whose centre lies inside `box` (a table cell), in reading order."""
     x0, y0, x1, y1 = box
-    inside = [
-        w
-        for w in words
-        if x0 <= (w.box[0] + w.box[2]) / 2 <= x1 and y0 <= (w.box[1] + w.box[3]) / 2 <= y1
-    ]
-    inside.sort(key=lambda w: (round((w.box[1] + w.box[3]) / 2 / max(w.box[3] - w.box[1], 1)), w.box[0]))
-    return " ".join(w.text for w in inside)
+    inside = [w for w in words if x0 <= (w.box[0] + w.box[2]) / 2 <= x1 and y0 <= (w.box[1] + w.box[3]) / 2 <= y1]
+    rows: list[list[TextWord]] = []
+    for w in sorted(inside, key=lambda w: (w.box[1] + w.box[3]) / 2):
+        cy = (w.box[1] + w.box[3]) / 2
+        if rows and abs(cy - (rows[-1][0].box[1] + rows[-1][0].box[3]) / 2) < 0.5 * max(1, w.box[3] - w.box[1]):
+            rows[-1].append(w)
+        else:
+            rows.append([w])
+    return " ".join(w.text for row in rows for w in sorted(row, key=lambda w: w.box[0]))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -83,14 +84,23 @@ def find_card(session: Session, sup: Supporter) -> tuple[IdCard | None, str]:
 def _claim(session: Session, sup: Supporter) -> Supporter | None:
     """Take (or find) the candidate's claim on this NIK; return the holder when it is another entry.
 
-    Runs in a savepoint: the unique index on (candidate_id, nik) decides which entry came first.
+    The unique index on (candidate_id, nik) decides which entry came first.
     """
     assert sup.nik is not None
     session.execute(delete(SupportClaim).where(SupportClaim.supporter_id == sup.id,
                                                SupportClaim.nik != sup.nik))
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        # Commit the claim at once, outside this transaction: of two racing checks, the one whose
+        # claim commits last is then sure to see the other's (READ COMMITTED), here and below.
+        with bind.engine.connect() as conn:
+            conn.execute(pg_insert(SupportClaim).values(
+                election_id=sup.election_id, candidate_id=sup.candidate_id, nik=sup.nik,
+                supporter_id=sup.id).on_conflict_do_nothing())
+            conn.commit()
     held = session.scalars(select(SupportClaim).where(SupportClaim.candidate_id == sup.candidate_id,
                                                       SupportClaim.nik == sup.nik)).first()
-    if held is None:
+    if held is None:  # SQLite: the whole check holds the write lock (BEGIN IMMEDIATE)
         try:
             with session.begin_nested():
                 session.add(SupportClaim(election_id=sup.election_id, candidate_id=sup.candidate_id,
@@ -192,7 +202,7 @@ def check_supporter(session: Session, supporter_id: str, *, actor: str = "machin
     sup.check_details = details
     if sup.status in HUMAN_FINAL:
         status = sup.status
-    elif duplicate_of is not None and not (reasons - {Reason.KTP_MISSING}):
+    elif duplicate_of is not None:  # ganda identik: the first entry carries any question
         status = SupporterStatus.DUPLICATE
         sup.reasons = []
     elif reasons:

@@ -393,7 +393,7 @@ def queue_counts(session: Session, election_id: str | None = None) -> dict[str, 
     if election_id is not None:
         stmt = stmt.where(ReviewItem.election_id == election_id)
     counts = {OPEN: 0, SECOND_LOOK: 0, ESCALATED: 0, DONE: 0}
-    counts.update({status: n for status, n in session.execute(stmt).tuples()})
+    counts.update({status: n for status, n in session.execute(stmt)})
     return counts
 
 

@@ -37,6 +37,13 @@ PSM_SINGLE_LINE = 7
 PSM_SPARSE = 11
 
 
+def _text(it: Any, level: int) -> str:
+    try:
+        return str(it.GetUTF8Text(level) or "")
+    except RuntimeError:  # tesserocr raises on an empty element instead of returning ""
+        return ""
+
+
 def _load_tesserocr() -> Any:
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     import tesserocr
@@ -69,13 +76,16 @@ class TesseractEngine:
         try:
             self._set_image(api, image)
             self._recognize(api, timeout)
-            text = api.GetUTF8Text() or ""
+            try:
+                text = api.GetUTF8Text() or ""
+            except RuntimeError:
+                text = ""
             weakest = 100.0
             it = api.GetIterator()
             if it is not None:
                 level = tr.RIL.SYMBOL
                 while True:
-                    if (it.GetUTF8Text(level) or "").strip():
+                    if _text(it, level).strip():
                         weakest = min(weakest, float(it.Confidence(level)))
                     if not it.Next(level):
                         break
@@ -104,8 +114,8 @@ class TesseractEngine:
             return lines
         level = tr.RIL.TEXTLINE
         while True:
-            text = it.GetUTF8Text(level)
-            if text and text.strip():
+            text = _text(it, level)
+            if text.strip():
                 box = it.BoundingBox(level)
                 if box is not None:
                     lines.append(
