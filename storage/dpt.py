@@ -54,7 +54,9 @@ def open_text(raw: IO[bytes]) -> io.TextIOWrapper:
         pos = raw.tell()
         head = raw.read(2)
         raw.seek(pos)
-    stream: IO[bytes] = gzip.GzipFile(fileobj=raw) if head == b"\x1f\x8b" else raw
+    stream: IO[bytes] | gzip.GzipFile = raw
+    if head == b"\x1f\x8b":
+        stream = gzip.GzipFile(fileobj=raw)
     return io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
 
 
@@ -166,8 +168,7 @@ def _load_postgres(db: Database, import_id: str, rows: Iterator[tuple[int, tuple
     stage = f"voter_stage_{import_id}"
     raw_conn = db.engine.raw_connection()
     try:
-        dbapi = raw_conn.driver_connection
-        assert dbapi is not None
+        dbapi: Any = raw_conn.driver_connection
         with dbapi.cursor() as cur:
             cur.execute(f"CREATE UNLOGGED TABLE {stage} (line integer, nik varchar(16), nkk varchar(16), "
                         "name varchar(200), birth_place varchar(100), birth_date date, sex varchar(1), "

@@ -6,30 +6,19 @@ misread suggestions, and the final reconciliation at close."""
 from __future__ import annotations
 
 import datetime as dt
-import io
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import dramatiq
 import pytest
-from PIL import Image
 from sqlalchemy import select
 
-from dukungan.runtime import Runtime
-from dukungan.services import processing
 from dukungan.services.submissions import close_submission
-from dukungan.services.uploads import ingest_uploads
-from dukungan.settings import Settings
 from pipelines.domain import IdCardRead, PageKind, PageReading, Reason, SupporterRead
 from pipelines.engines.base import EngineError
-from storage import dpt
-from storage.migrate import upgrade
-from storage.models import Candidate, Document, Election, IdCard, Submission, Supporter, VoterImport
+from storage.models import IdCard, Submission
 from tests.conftest_services import postgres_database
-from workers.actors import register
-from workers.broker import build_broker, make_sender
+from tests.flow_harness import World, open_world
 
 HEADER = "nik,nkk,name,birth_place,birth_date,sex,marital_status,address,rt,rw,district_code,tps\n"
 # fictional voters (structurally valid NIKs)
@@ -59,110 +48,14 @@ def card(index: int, person: tuple[Any, ...], *, nik: str | None = None) -> IdCa
                       nik_confidence=0.99)
 
 
-@dataclass
-class Read:
-    reading: PageReading
-    image: Image.Image
-
-
-class ScriptedReader:
-    """Reads a page by its image width: each test file is a PNG of a distinct width."""
-
-    def __init__(self) -> None:
-        self.pages: dict[int, PageReading | Callable[[], PageReading]] = {}
-        self.calls = 0
-
-    def page(self, reading: PageReading | Callable[[], PageReading]) -> bytes:
-        width = 100 + len(self.pages)
-        self.pages[width] = reading
-        buf = io.BytesIO()
-        Image.new("L", (width, 80), 255).save(buf, format="PNG")
-        return buf.getvalue()
-
-    def __call__(self, source: Any, engines: Any) -> Read:
-        self.calls += 1
-        got = self.pages[source.image.width]
-        return Read(got() if callable(got) else got, source.image)
-
-
-@dataclass
-class World:
-    rt: Runtime
-    broker: dramatiq.Broker
-    reader: ScriptedReader
-    election_id: str
-    candidates: list[str]
-
-    def submission(self, candidate: int = 0) -> str:
-        with self.rt.db.session() as s:
-            sub = Submission(candidate_id=self.candidates[candidate], kind="initial")
-            s.add(sub)
-            s.flush()
-            return sub.id
-
-    def upload(self, submission_id: str, *files: tuple[str, bytes]) -> list[Document]:
-        docs = ingest_uploads(self.rt, submission_id, [(n, io.BytesIO(b)) for n, b in files], "op")
-        self.drain()
-        return docs
-
-    def drain(self) -> None:
-        self.broker.join(self.rt.settings.queue_name, timeout=60_000, fail_fast=False)
-
-    def supporters(self, submission_id: str | None = None) -> dict[str, Supporter]:
-        """Entries keyed `filename:row`."""
-        with self.rt.db.session() as s:
-            q = select(Supporter, Document.filename).join(Document, Document.id == Supporter.document_id)
-            if submission_id:
-                q = q.where(Supporter.submission_id == submission_id)
-            return {f"{name}:{x.row}": x for x, name in s.execute(q)}
-
-    def doc(self, doc_id: str) -> Document:
-        with self.rt.db.session() as s:
-            d = s.get(Document, doc_id)
-            assert d is not None
-            return d
-
-
 @pytest.fixture(params=["sqlite", "postgres"])
-def world(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    with _database(request.param, tmp_path) as url:
-        upgrade(url)
-        settings = Settings(database_url=url, storage_url=f"file://{tmp_path / 'objects'}",
-                            queue_name="flow", render_dpi=72)
-        broker = build_broker(settings, stub=True)
-        rt = Runtime.build(settings, send=make_sender(broker, settings.queue_name))
-        reader = ScriptedReader()
-        monkeypatch.setattr(processing, "read_page", reader)
-        register(broker, rt, lambda: None)
-        worker = dramatiq.Worker(broker, worker_timeout=50, worker_threads=2)
-        worker.start()
-        with rt.db.session() as s:
-            e = Election(code="T", name="T", region_code="31", level="province", voting_date=dt.date(2024, 11, 27))
-            s.add(e)
-            s.flush()
-            cands = [Candidate(election_id=e.id, name=f"C{i}", running_mate=f"W{i}") for i in (1, 2)]
-            s.add_all(cands)
-            imp = VoterImport(election_id=e.id, object_key="originals/00/x")
-            s.add(imp)
-            s.flush()
-            eid, cids, import_id = e.id, [c.id for c in cands], imp.id
-        dpt.load(rt.db, import_id, io.BytesIO(_voters_csv()))
-        try:
-            yield World(rt, broker, reader, eid, cids)
-        finally:
-            worker.stop()
-            broker.close()
-            rt.close()
-
-
-def _database(kind: str, tmp_path: Path) -> Any:
-    from contextlib import contextmanager
-
-    @contextmanager
-    def sqlite() -> Iterator[str]:
-        yield f"sqlite:///{tmp_path / 'flow.sqlite3'}"
-
-    return sqlite() if kind == "sqlite" else postgres_database()
+def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
+    if request.param == "sqlite":
+        with open_world(f"sqlite:///{tmp_path / 'flow.sqlite3'}", tmp_path / "objects", _voters_csv()) as w:
+            yield w
+        return
+    with postgres_database() as url, open_world(url, tmp_path / "objects", _voters_csv()) as w:
+        yield w
 
 
 def test_a_clean_letter_with_its_pasted_card_is_verified(world: World) -> None:

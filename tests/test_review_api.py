@@ -203,3 +203,16 @@ def test_second_look_over_http_and_the_admin_resolution(
 def test_the_audit_trail_has_no_way_to_change_it(api: Any, admin: dict[str, str]) -> None:
     for method in ("PUT", "PATCH", "DELETE"):
         assert api.request(method, f"{API}/audit", headers=admin).status_code == 405
+
+
+def test_admins_switch_the_second_look_per_election(api: Any, admin: dict[str, str], race: Callable[..., Any],
+                                                    make_user: Callable[..., Any]) -> None:
+    election = race(candidates=1)["election"]
+    path = f"{API}/review/elections/{election['id']}/second-look"
+    assert api.put(path, headers=make_user("verifier"), json={"enabled": True}).status_code == 403
+    r = api.put(path, headers=admin, json={"enabled": True})
+    assert (r.status_code, r.json()) == (200, {"enabled": True})
+    trail = api.get(f"{API}/audit", headers=admin, params={"object_id": election["id"]}).json()
+    assert trail[-1]["action"] == "election.second_look" and trail[-1]["after"] == {"second_look": True}
+    assert api.put(f"{API}/review/elections/nope/second-look", headers=admin, json={"enabled": True}
+                   ).status_code == 404

@@ -103,7 +103,7 @@ def register(broker: dramatiq.Broker, rt: Runtime, engines_factory: Callable[[],
     actors = {}
     for fn in (process_document, read_page, check_document, reconcile_submission, recheck_supporters,
                import_voters):
-        actors[fn.__name__] = dramatiq.actor(fn, broker=broker, **opts(fn.__name__))
-    actors["flow_gave_up"] = dramatiq.actor(flow_gave_up, broker=broker, actor_name="flow_gave_up",
-                                            queue_name=queue, time_limit=FLOW["flow_gave_up"], max_retries=0)
+        actors[fn.__name__] = dramatiq.actor(broker=broker, **opts(fn.__name__))(fn)
+    actors["flow_gave_up"] = dramatiq.actor(broker=broker, actor_name="flow_gave_up", queue_name=queue,
+                                            time_limit=FLOW["flow_gave_up"], max_retries=0)(flow_gave_up)
     return actors

@@ -19,7 +19,7 @@ class BrokerUnavailable(Exception):
 
 
 def build_broker(settings: Settings, *, stub: bool = False) -> dramatiq.Broker:
-    broker: dramatiq.Broker = StubBroker() if stub else RedisBroker(url=settings.broker_url)
+    broker: dramatiq.Broker = StubBroker() if stub else RedisBroker(url=settings.broker_url)  # type: ignore[no-untyped-call]
     for mw in list(broker.middleware):
         if isinstance(mw, Retries):
             broker.middleware.remove(mw)

@@ -369,6 +369,18 @@ def resolve(
     return supporter
 
 
+def set_second_look(session: Session, election_id: str, enabled: bool, actor: str) -> Election:
+    """Whether a rejection in this election needs a second, different verifier to agree."""
+    election = session.get(Election, election_id)
+    if election is None:
+        raise errors.NotFound.of("election", election_id)
+    if election.second_look != enabled:
+        audit.record(session, actor, "election.second_look", election_id,
+                     {"second_look": election.second_look}, {"second_look": enabled})
+        election.second_look = enabled
+    return election
+
+
 # -- reading the queue ----------------------------------------------------------------------
 
 

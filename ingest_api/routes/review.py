@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from dukungan import errors
 from dukungan.services import review
 from dukungan.services.auth import Principal
-from ingest_api.deps import AdminUser, RuntimeDep, SessionDep, require_roles
+from ingest_api.deps import AdminElection, AdminUser, RuntimeDep, SessionDep, require_roles
 from ingest_api.routes import API_PREFIX, ERROR_RESPONSES
 from ingest_api.schemas import ErrorBody, SupporterPublic, UtcDateTime
 from pipelines.domain import Reason, Role
@@ -105,6 +105,10 @@ class VoterRecordPublic(BaseModel):
     rw: str | None
     district_code: str | None
     tps: str | None
+
+
+class SecondLook(BaseModel):
+    enabled: bool = Field(description="A rejection becomes final only when a second verifier agrees")
 
 
 class QueueCounts(BaseModel):
@@ -207,6 +211,13 @@ def decide(item_id: str, body: DecisionRequest, user: Reviewer, session: Session
 def resolve(item_id: str, body: ResolveRequest, user: AdminUser, session: SessionDep) -> Supporter:
     """(admin) Settle an item the two verifiers of a second look disagreed on."""
     return review.resolve(session, item_id, user.id, body.decision, body.reason, body.note)
+
+
+@router.put("/elections/{election_id}/second-look", response_model=SecondLook)
+def set_second_look(body: SecondLook, election: AdminElection, user: AdminUser,
+                    session: SessionDep) -> SecondLook:
+    """(admin) Turn the second look on or off for an election's rejections."""
+    return SecondLook(enabled=review.set_second_look(session, election.id, body.enabled, user.id).second_look)
 
 
 @router.get("/items/{item_id}/evidence/{kind}",

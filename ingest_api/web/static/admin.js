@@ -32,11 +32,19 @@
           (loaded, total) => { bar.value = Math.round((loaded * 100) / total); });
         const node = el("div", { class: "import", "data-import": res.import_id },
           el("span", { class: "badge s-running", text: T("status.running") }), " ", el("span", { class: "rows", text: "0/0" }));
-        form.closest("tr").children[6].replaceChildren(node);
+        form.closest("tr").querySelector("td.imports").replaceChildren(node);
         watchImport(node, res.import_id);
       } catch (err) { alert(T("common.error") + ": " + err.message); }
     });
   }
+
+  document.addEventListener("change", async (e) => {
+    const box = e.target.closest("[data-second-look]");
+    if (!box) return;
+    try {
+      await api("PUT", "/api/v1/review/elections/" + box.dataset.secondLook + "/second-look", { enabled: box.checked });
+    } catch (err) { box.checked = !box.checked; alert(T("common.error") + ": " + err.message); }
+  });
 
   document.addEventListener("click", async (e) => {
     const button = e.target.closest("[data-resolve]");

@@ -1,0 +1,72 @@
+"""pipelines.orientation: quarter turns and skew on public samples and generated pages."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from pipelines.engines.tesseract import TesseractEngine
+from pipelines.orientation import make_upright, rotate_small
+from pipelines.pages import iter_pages
+
+TESS = Path("/work/shared/external/tesseract-test")
+OCRMYPDF = Path("/work/shared/external/ocrmypdf-resources")
+
+
+@cache
+def engine() -> TesseractEngine:
+    return TesseractEngine()
+
+
+@pytest.mark.skipif(not TESS.is_dir(), reason="external samples not present")
+@pytest.mark.parametrize(
+    ("name", "rotation"),
+    [
+        ("phototest.tif", 0),
+        ("phototest-rotated-R.png", 270),
+        ("phototest-rotated-L.png", 90),
+        ("phototest-rotated-180.png", 180),
+        ("phototestrot.tif", 90),
+    ],
+)
+def test_quarter_turns_on_phototest(name: str, rotation: int) -> None:
+    got = make_upright(Image.open(TESS / name), engine())
+    assert got.rotation == rotation
+    assert got.image.size == (640, 480)
+
+
+@pytest.mark.skipif(not OCRMYPDF.is_dir(), reason="external samples not present")
+def test_cardinal_pdf_four_directions() -> None:
+    turns = [make_upright(p.image, engine()).rotation for p in iter_pages(OCRMYPDF / "cardinal.pdf", None, 150)]
+    assert turns == [0, 270, 180, 90]
+
+
+@pytest.mark.skipif(not OCRMYPDF.is_dir(), reason="external samples not present")
+@pytest.mark.parametrize("name", ["skew.pdf", "rotated_skew.pdf"])
+def test_skewed_pdfs_come_out_straight(name: str) -> None:
+    page = next(iter_pages(OCRMYPDF / name, None, 150))
+    first = make_upright(page.image, engine())
+    assert first.rotation == 0 and abs(first.skew) > 1.0
+    again = make_upright(first.image, None)
+    assert abs(again.skew) <= 0.3
+
+
+def test_blank_page_is_left_alone() -> None:
+    got = make_upright(Image.new("L", (800, 1100), 255), engine())
+    assert (got.rotation, got.skew, got.method) == (0, 0.0, "blank")
+
+
+@pytest.mark.parametrize("angle", [-4.0, -1.5, 2.5, 4.5])
+def test_skew_of_a_generated_list_is_measured(angle: float) -> None:
+    from synth.people import make_people
+    from synth.render import render_list_page
+
+    page = render_list_page(make_people(10, seed=5), seed=5, dpi=100).image.convert("L")
+    tilted = rotate_small(page, angle)
+    got = make_upright(tilted, None)
+    assert abs(got.skew - angle) <= 0.3
+    assert np.asarray(got.image).shape == np.asarray(page).shape

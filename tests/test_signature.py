@@ -1,0 +1,78 @@
+"""pipelines.signature: an empty box never reads as signed."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from pipelines.signature import check_signature
+
+
+def _box(w: int = 300, h: int = 120, ruled: bool = True) -> Image.Image:
+    img = Image.new("L", (w, h), 255)
+    if ruled:
+        ImageDraw.Draw(img).rectangle((0, 0, w - 1, h - 1), outline=0, width=3)
+    return img
+
+
+def test_empty_ruled_box_is_unsigned() -> None:
+    assert check_signature(np.asarray(_box())).signed is False
+
+
+def test_noisy_empty_box_is_never_signed() -> None:
+    rng = np.random.default_rng(1)
+    for seed in range(20):
+        arr = np.asarray(_box()).astype(np.int16)
+        arr = arr + rng.normal(0, 12, arr.shape).astype(np.int16)
+        specks = rng.random(arr.shape) < 0.002
+        arr[specks] = 0
+        got = check_signature(np.clip(arr, 0, 255).astype(np.uint8))
+        assert got.signed is not True, seed
+
+
+def test_grey_toner_background_is_not_a_signature() -> None:
+    arr = np.full((120, 300), 205, np.uint8)
+    arr[40:80, :] = 185  # a band of uneven toner
+    assert check_signature(arr).signed is not True
+
+
+def test_handwritten_stroke_is_signed() -> None:
+    rng = random.Random(3)
+    img = _box()
+    d = ImageDraw.Draw(img)
+    pts = [(40 + 15 * k, 60 + rng.randint(-30, 30)) for k in range(14)]
+    d.line(pts, fill=20, width=3)
+    assert check_signature(np.asarray(img)).signed is True
+
+
+def test_thumbprint_is_signed() -> None:
+    img = _box()
+    d = ImageDraw.Draw(img)
+    for r in range(8, 40, 4):
+        d.ellipse((150 - r, 60 - r, 150 + r, 60 + r), outline=60, width=2)
+    assert check_signature(np.asarray(img)).signed is True
+
+
+def test_generated_marks() -> None:
+    from synth.marks import draw_mark  # noqa: F401  (the generator's own marks, via a list page)
+    from synth.people import make_people
+    from synth.render import render_list_page
+    from synth.supporter_list import ListOptions
+
+    from pipelines.table import find_grid
+
+    marks = ("signature", "thumbprint", "empty", "signature", "empty")
+    page = render_list_page(make_people(5, seed=2), seed=2, dpi=150, options=ListOptions(rows_per_page=10, marks=marks))
+    gray = np.asarray(page.image.convert("L"))
+    grid = find_grid(gray)
+    assert grid is not None
+    body = grid.rows - 10
+    for i, mark in enumerate(marks):
+        x0, y0, x1, y1 = grid.span(body + i, grid.cols - 1, grid.cols)
+        got = check_signature(gray[y0:y1, x0:x1]).signed
+        assert got is (mark != "empty"), (i, mark, got)
+    for i in range(len(marks), 10):  # the empty rows at the end
+        x0, y0, x1, y1 = grid.span(body + i, grid.cols - 1, grid.cols)
+        assert check_signature(gray[y0:y1, x0:x1]).signed is False
