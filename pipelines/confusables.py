@@ -86,3 +86,12 @@ def confusable_distance(a: str, b: str) -> int | None:
                 return None
             count += 1
     return count
+
+
+def one_digit_away(nik: str) -> Iterator[str]:
+    """Every string that differs from `nik` in exactly one digit (any digit: a photocopied card
+    and a typed form disagree in ways OCR confusions alone do not cover)."""
+    for i, ch in enumerate(nik):
+        for d in "0123456789":
+            if d != ch:
+                yield nik[:i] + d + nik[i + 1:]

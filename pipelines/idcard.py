@@ -48,6 +48,7 @@ CARD_HEIGHT = round(CARD_WIDTH * 54 / 85.6)
 MIN_CARD_WIDTH = 300  # px as found on the page: below this a NIK digit is ~8 px tall
 NIK_CHARSET = "0123456789: "
 _DET_MAX_SIDE = 560  # detection on a small copy: 0.14 s instead of 0.85 s a card
+_RAPID_ALONE_MIN_CONF = 0.9
 _FIELD_BLOCK_RIGHT = 0.66  # the photo starts at ~63 mm of 85.6 mm
 _FIELD_BLOCK_BOTTOM = 0.62  # Jenis Kelamin ends at ~26 mm of 54 mm; leave room for skew
 _LABELS = {"name": "NAMA", "birth": "TEMPATTGLLAHIR", "sex": "JENISKELAMIN"}
@@ -185,9 +186,19 @@ def _read(
     place, birth, birth_fixes, birth_conf = _read_birth(layout.values.get("birth"))
     sex, sex_conf = _read_sex(layout.values.get("sex"))
     try:
-        verdict = _read_nik(card, layout.nik_box, engines, birth, sex)
+        digits = _read_nik_digits(card, layout.nik_box, engines)
     except EngineError:
-        verdict = _NikVerdict(None, 0.0, True)
+        digits = _NikDigits(None, 0.0, "")
+    verdict = _judge(digits, birth, sex)
+    birth_value = layout.values.get("birth")
+    if verdict.unreadable and digits.nik is not None and birth_value is not None:
+        # The printed date may be the misread line (RapidOCR dropping a digit of "11-02"):
+        # a Tesseract reading of it that the NIK confirms settles it.
+        other = _reread_birth(card, birth_value, engines)
+        if other is not None and other != birth:
+            second = _judge(digits, other, sex)
+            if not second.unreadable:
+                verdict, birth, birth_conf = second, other, 0.8
     if verdict.confidence >= 0.95 and birth is not None:
         birth_conf = max(birth_conf, 0.95)  # the NIK's own digits confirm the printed date
         sex_conf = max(sex_conf, 0.95) if sex is not None else sex_conf
@@ -413,37 +424,57 @@ def _row_value(row: list[_Box]) -> _Value:
 # fields
 
 
-def _read_nik(
-    card: NDArray[np.uint8], box: _Box, engines: CardEngines, birth: dt.date | None, sex: str | None
-) -> _NikVerdict:
+@dataclass(frozen=True)
+class _NikDigits:
+    nik: str | None
+    confidence: float  # RapidOCR's weakest digit
+    witness: str  # "tesseract" (a second engine agreed), "rapid" (only a second view agreed), ""
+
+
+def _read_nik_digits(card: NDArray[np.uint8], box: _Box, engines: CardEngines) -> _NikDigits:
+    """The NIK line read by RapidOCR (digits only), and who confirms it."""
     rapid = engines.rapid
     crop = _crop(card, box.box)
     if rapid is not None:
         first = rapid.read_line(crop, charset=NIK_CHARSET)
         nik, fixes = extract_nik(first.text)
-        rapid_conf = first.confidence
+        conf = first.confidence
     else:
         nik, fixes = extract_nik(box.text)
-        rapid_conf = box.confidence
+        conf = box.confidence
     if nik is None or fixes:
-        return _NikVerdict(None, 0.1, True)
-    witnesses = 0
-    tesseract = engines.tesseract
+        return _NikDigits(None, 0.0, "")
     for variant in _tesseract_variants(crop):
-        seen, _ = extract_nik(_witness(tesseract, variant, NIK_CHARSET))
-        if seen == nik:
-            witnesses = 1
-            break
+        if extract_nik(_witness(engines.tesseract, variant, NIK_CHARSET))[0] == nik:
+            return _NikDigits(nik, conf, "tesseract")
+    if rapid is not None and conf >= _RAPID_ALONE_MIN_CONF:
+        # Tesseract cannot read some NIK fonts at all (the OCR-A-like one of generated cards:
+        # 4 → 1/7). A second RapidOCR view (another scale and margin) is a weaker witness;
+        # it only counts together with the printed-date cross-check (see `_judge`).
+        scaled = cv2.resize(_crop(card, box.box, border=0.5), None, fx=0.8, fy=0.8, interpolation=cv2.INTER_AREA)
+        second = extract_nik(rapid.read_line(np.ascontiguousarray(scaled), charset=NIK_CHARSET).text)
+        if second == (nik, 0):
+            return _NikDigits(nik, conf, "rapid")
+    return _NikDigits(nik, conf, "")
+
+
+def _judge(digits: _NikDigits, birth: dt.date | None, sex: str | None) -> _NikVerdict:
+    """Sure, returned with a reduced confidence, or unreadable (None): the rules in the module doc."""
+    nik = digits.nik
+    if nik is None:
+        return _NikVerdict(None, 0.1, True)
     check = _cross_check(nik, birth, sex)
     if check == "mismatch":
         return _NikVerdict(None, 0.1, True)
-    if check == "inconsistent_card":
-        return _NikVerdict(nik, 0.5, False) if witnesses else _NikVerdict(None, 0.1, True)
-    if not witnesses:
-        return _NikVerdict(None, 0.2, True)
-    if check == "ok":
-        return _NikVerdict(nik, 0.95 + 0.05 * rapid_conf, False)
-    return _NikVerdict(nik, min(0.8, 0.5 + 0.5 * rapid_conf), False)  # nothing printed to check against
+    if digits.witness == "tesseract":
+        if check == "ok":
+            return _NikVerdict(nik, 0.95 + 0.05 * digits.confidence, False)
+        if check == "inconsistent_card":
+            return _NikVerdict(nik, 0.5, False)
+        return _NikVerdict(nik, min(0.8, 0.5 + 0.5 * digits.confidence), False)  # nothing printed to check
+    if digits.witness == "rapid" and check == "ok":
+        return _NikVerdict(nik, 0.8, False)
+    return _NikVerdict(None, 0.2, True)
 
 
 def _cross_check(nik: str, birth: dt.date | None, sex: str | None) -> str:
@@ -497,6 +528,13 @@ def _read_name(
     if other_name.replace(" ", "") == name.replace(" ", ""):
         return (other_name if other_name.count(" ") > name.count(" ") else name), max(conf, 0.95)
     return name, min(conf, 0.6)
+
+
+def _reread_birth(card: NDArray[np.uint8], value: _Value, engines: CardEngines) -> dt.date | None:
+    boxes = [b.box for b in value.boxes]
+    box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+    text = _witness(engines.tesseract, _tesseract_variants(_crop(card, box))[0], None)
+    return parse_birth_detail(_strip_label(text, "birth"))[1]
 
 
 def _witness(engine: OcrEngine, image: Image, charset: str | None) -> str:

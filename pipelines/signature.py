@@ -5,7 +5,8 @@ An empty box must never read as signed, so the rules are asymmetric:
   margin along the box edges is ignored (ruling left over after a skewed scan);
 - specks are dropped by size (scanner noise, JPEG, toner dust);
 - *signed* needs strokes that are both large (spanning a good part of the box) and inked
-  enough; *unsigned* needs almost no ink left at all; everything between is None (review).
+  enough; *unsigned* needs almost no ink left, or only text-sized marks (the list form prints
+  a slot number "5. ...." in each signature cell); everything between is None (review).
 Thresholds are relative to the box height, so they hold from 150 to 400 dpi.
 """
 
@@ -72,4 +73,8 @@ def check_signature(gray: Gray, *, printed: Gray | None = None) -> SignatureChec
         return SignatureCheck(True, ink, span, confidence)
     if ink < 0.0015 and not big_stroke:
         return SignatureCheck(False, ink, span, 0.8)
+    if largest < 0.2 * h and ink < 0.01:
+        # Only text-sized marks: the printed slot number and dots ("5. ....") that the
+        # official list prints in each signature cell, or a stray character.
+        return SignatureCheck(False, ink, span, 0.7)
     return SignatureCheck(None, ink, span, 0.3)

@@ -56,7 +56,6 @@ def test_thumbprint_is_signed() -> None:
 
 
 def test_generated_marks() -> None:
-    from synth.marks import draw_mark  # noqa: F401  (the generator's own marks, via a list page)
     from synth.people import make_people
     from synth.render import render_list_page
     from synth.supporter_list import ListOptions
@@ -64,15 +63,19 @@ def test_generated_marks() -> None:
     from pipelines.table import find_grid
 
     marks = ("signature", "thumbprint", "empty", "signature", "empty")
-    page = render_list_page(make_people(5, seed=2), seed=2, dpi=150, options=ListOptions(rows_per_page=10, marks=marks))
+    options = ListOptions(rows_per_page=10, marks=marks)
+    page = render_list_page(make_people(5, seed=2), seed=2, dpi=150, options=options)
     gray = np.asarray(page.image.convert("L"))
     grid = find_grid(gray)
     assert grid is not None
-    body = grid.rows - 10
-    for i, mark in enumerate(marks):
-        x0, y0, x1, y1 = grid.span(body + i, grid.cols - 1, grid.cols)
+    rows = []
+    for truth in page.truth.supporters:
+        cy = (truth.bbox[1] + truth.bbox[3]) / 2
+        r = next(i for i in range(grid.rows) if grid.ys[i] <= cy <= grid.ys[i + 1])
+        rows.append(r)
+        x0, y0, x1, y1 = grid.span(r, grid.cols - 1, grid.cols)
         got = check_signature(gray[y0:y1, x0:x1]).signed
-        assert got is (mark != "empty"), (i, mark, got)
-    for i in range(len(marks), 10):  # the empty rows at the end
-        x0, y0, x1, y1 = grid.span(body + i, grid.cols - 1, grid.cols)
+        assert got is truth.signed, (truth.row, truth.mark, got)
+    for r in range(rows[-1] + 1, grid.rows):  # the empty rows at the end
+        x0, y0, x1, y1 = grid.span(r, grid.cols - 1, grid.cols)
         assert check_signature(gray[y0:y1, x0:x1]).signed is False

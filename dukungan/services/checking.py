@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from dukungan.services.audit import record
 from pipelines import rules
-from pipelines.confusables import one_confusable_away
+from pipelines.confusables import one_confusable_away, one_digit_away
 from pipelines.domain import Reason, SubmissionStatus, SupporterStatus, mask_nik
 from pipelines.names import names_match, normalize_name
 from pipelines.nik import is_valid_nik
@@ -58,7 +58,7 @@ def _voter_facts(v: Voter | None) -> rules.VoterRecord | None:
 
 def find_card(session: Session, sup: Supporter) -> tuple[IdCard | None, str]:
     """The e-KTP for this entry: the one pasted on its page, else one with its NIK anywhere in the
-    candidate's documents, else one a confusable digit away (which is then a mismatch)."""
+    candidate's documents, else the same person's card one digit away (which is then a mismatch)."""
     if sup.card_index is not None:
         pasted = session.scalars(select(IdCard).where(
             IdCard.document_id == sup.document_id, IdCard.page == sup.page,
@@ -72,7 +72,7 @@ def find_card(session: Session, sup: Supporter) -> tuple[IdCard | None, str]:
                             .order_by(IdCard.created_at, IdCard.id)).first()
     if exact is not None:
         return exact, "same_nik"
-    near = list(one_confusable_away(sup.nik))
+    near = list(one_digit_away(sup.nik))
     if near:
         for card in session.scalars(select(IdCard).where(IdCard.candidate_id == sup.candidate_id,
                                                          IdCard.nik.in_(near))):
@@ -241,7 +241,7 @@ def supporters_for_cards(session: Session, candidate_id: str, niks: list[str]) -
     wanted: set[str] = set()
     for nik in niks:
         wanted.add(nik)
-        wanted.update(one_confusable_away(nik))
+        wanted.update(one_digit_away(nik))
     if not wanted:
         return []
     ids: list[str] = []

@@ -256,14 +256,13 @@ def _reject_reason(reason: str | None, supporter: Supporter) -> str:
         raise errors.BadInput(f"unknown reason {reason!r}", code="BAD_REASON") from None
 
 
-def _finalise(item: ReviewItem | None, supporter: Supporter, status: str, by: str, now: dt.datetime) -> None:
+def _finalise(item: ReviewItem, supporter: Supporter, status: str, by: str, now: dt.datetime) -> None:
     supporter.status = status
     supporter.decided_by = by
     supporter.decided_at = now
-    if item is not None:
-        item.status = DONE
-        item.decided_at = now
-        item.lease_expires_at = None
+    item.status = DONE
+    item.decided_at = now
+    item.lease_expires_at = None
 
 
 def decide(
@@ -281,30 +280,27 @@ def decide(
 ) -> Supporter:
     """Decide the item the caller holds; `LeaseLost` (409) when they no longer hold it."""
     now = now or utcnow()
-    held = _locked_item(session, item_id)
-    if held.claimed_by != verifier_id or held.status not in CLAIMABLE:
+    item = _locked_item(session, item_id)
+    if item.claimed_by != verifier_id or item.status not in CLAIMABLE:
         raise errors.LeaseLost(f"review item {item_id} is not leased to you")
-    stage = held.status
-    item: ReviewItem | None = held
-    supporter = session.get(Supporter, held.supporter_id, with_for_update=True)
+    stage = item.status
+    supporter = session.get(Supporter, item.supporter_id, with_for_update=True)
     if supporter is None:
-        raise errors.NotFound.of("supporter", held.supporter_id)
+        raise errors.NotFound.of("supporter", item.supporter_id)
     before = _snapshot(supporter)
     if decision == "reject":
         reason = _reject_reason(reason, supporter)  # before the re-check replaces the reasons
-    if corrected is not None and corrected.values():
+    corrections = corrected.values() if corrected is not None else {}
+    if corrected is not None and corrections:
+        # The re-check runs in this session: it sees and updates this very item (reasons, priority).
         _apply_correction(session, supporter, corrected, verifier_id)
-        # The re-check may have touched the queue entry (new reasons, priority): read it again.
-        item = session.get(ReviewItem, item_id, populate_existing=True)
-        if item is not None:
-            item.status = stage
     record = {"by": verifier_id, "at": now.isoformat(), "decision": decision, "reason": reason,
               "note": note, "corrected": corrected.as_json() if corrected else None}
 
     if decision == "reject":
         election = session.get(Election, supporter.election_id)
         assert reason is not None
-        if stage == OPEN and election is not None and election.second_look and item is not None:
+        if stage == OPEN and election is not None and election.second_look:
             action = "review.reject_first"
             supporter.status = SupporterStatus.NEEDS_REVIEW.value
             item.status, item.first_decision = SECOND_LOOK, record
@@ -313,19 +309,18 @@ def decide(
             action = "review.reject_confirmed" if stage == SECOND_LOOK else "review.reject"
             supporter.reasons = [reason]
             _finalise(item, supporter, SupporterStatus.REJECTED.value, verifier_id, now)
-    elif stage == SECOND_LOOK and item is not None:
+    elif stage == SECOND_LOOK:
         action = "review.escalate"
         supporter.status = SupporterStatus.NEEDS_REVIEW.value
         item.status = ESCALATED
         item.first_decision = {**(item.first_decision or {}), "second": record}
         item.claimed_by, item.lease_expires_at = None, None
-    elif (corrected is not None and corrected.values() and supporter.reasons and not accept_remaining
+    elif (corrections and supporter.reasons and not accept_remaining
           and supporter.status != SupporterStatus.DUPLICATE.value):
-        action = "review.correct"
+        action = "review.correct"  # stays with this verifier, who now sees the new reasons
         supporter.status = SupporterStatus.NEEDS_REVIEW.value
-        if item is not None:  # stays with this verifier, who now sees the new reasons
-            item.status, item.claimed_by = OPEN, verifier_id
-            item.lease_expires_at = now + dt.timedelta(seconds=lease_seconds)
+        item.status, item.claimed_by = OPEN, verifier_id
+        item.lease_expires_at = now + dt.timedelta(seconds=lease_seconds)
     else:
         action = "review.accept"
         final = (SupporterStatus.DUPLICATE.value if supporter.status == SupporterStatus.DUPLICATE.value

@@ -1,0 +1,90 @@
+"""pipelines.listpage (+ table, cells): supporter lists read from generated pages with ground truth."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pytest
+
+from pipelines.cells import OcrCellReader
+from pipelines.domain import Reason
+from pipelines.engines.tesseract import TesseractEngine
+from pipelines.listpage import find_layout, header_key, read_list, sex_letter
+from pipelines.normalize import fold_name
+from pipelines.table import find_grid
+
+
+@cache
+def engine() -> TesseractEngine:
+    return TesseractEngine()
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("NO", "no"),
+        ("NAMA", "name"),
+        ("NIK", "nik"),
+        ("TEMPAT/ TGL LAHIR", "birth"),
+        ("TEMPAT/TGL LAHIR", "birth"),
+        ("L/P", "sex"),
+        ("ALAMAT", "address"),
+        ("TANDA TANGAN", "signature"),
+        ("TANDA\nTANGAN", "signature"),
+        ("(3)", None),
+        ("KECAMATAN", None),
+        ("JUMLAH", None),
+    ],
+)
+def test_header_words(text: str, key: str | None) -> None:
+    assert header_key(text) == key
+
+
+@pytest.mark.parametrize(("text", "sex"), [("L", "L"), ("Pp", "P"), ("P", "P"), ("LAKI-LAKI", "L"), ("", None)])
+def test_sex_cell(text: str, sex: str | None) -> None:
+    assert sex_letter(text) == sex
+
+
+def _read(seed: int, nik_style: str, dpi: int = 200, n: int = 12, landscape: bool = False):  # type: ignore[no-untyped-def]
+    from synth.people import make_people
+    from synth.render import render_list
+
+    page = render_list(make_people(n, seed=seed), seed=seed, dpi=dpi, rows_per_page=15,
+                       nik_style=nik_style, landscape=landscape)[0]
+    gray = np.ascontiguousarray(np.asarray(page.image.convert("L")))
+    reader = OcrCellReader(gray, engine())
+    layout = find_layout(gray, reader)
+    assert layout is not None
+    return page, read_list(gray, reader, layout)
+
+
+@pytest.mark.parametrize(("seed", "style", "landscape"), [(11, "plain", False), (12, "boxes", True)])
+def test_generated_list_page(seed: int, style: str, landscape: bool) -> None:
+    page, result = _read(seed, style, landscape=landscape)
+    truth = page.truth.supporters
+    assert [s.row for s in result.supporters] == list(range(1, len(truth) + 1))  # empty rows skipped
+    right = 0
+    for got, want in zip(result.supporters, truth, strict=True):
+        # never confidently wrong: a wrong NIK carries NIK_UNREADABLE
+        if got.nik != want.nik:
+            assert Reason.NIK_UNREADABLE in got.reasons
+        if got.signed is not None:
+            assert got.signed == want.signed
+        right += got.nik == want.nik and got.name == fold_name(want.name) and not got.reasons
+    assert right >= len(truth) - 2
+
+
+def test_table_grid_on_generated_page() -> None:
+    from synth.people import make_people
+    from synth.render import render_list_page
+
+    page = render_list_page(make_people(5, seed=4), seed=4, dpi=150)
+    grid = find_grid(np.asarray(page.image.convert("L")))
+    assert grid is not None and grid.cols == 7
+
+
+def test_no_table_no_layout() -> None:
+    blank = np.full((1100, 800), 255, np.uint8)
+    assert find_grid(blank) is None
+    assert find_layout(blank, OcrCellReader(blank, engine())) is None
