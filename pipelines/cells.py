@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from pipelines.engines.base import OcrEngine, OcrText
+from pipelines.engines.base import OcrEngine, OcrLine, OcrText
 from pipelines.pages import TextWord
 from pipelines.table import line_masks, morph, u8
 from pipelines.textlayer import words_in
@@ -72,6 +72,18 @@ class OcrCellReader:
         if not texts:
             return OcrText("", 0.0)
         return OcrText(" ".join(texts), min(confs))
+
+    def read_each_line(self, box: Box, *, height: int = LINE_HEIGHT) -> list[OcrLine]:
+        """Every text line inside `box` on its own, boxed in page coordinates."""
+        crop, ink = self._clean(box, boxed_digits=False)
+        if crop is None or ink is None:
+            return []
+        out: list[OcrLine] = []
+        for (a, b, c0, c1), line in _text_lines_at(crop, ink):
+            got = self.engine.read_line(prepare_line(line, height), timeout=self.seconds_budget)
+            if got.text:
+                out.append(OcrLine(got.text, got.confidence, (box[0] + c0, box[1] + a, box[0] + c1, box[1] + b)))
+        return out
 
     def ink_width(self, box: Box, *, boxed_digits: bool = False) -> float:
         crop, ink = self._clean(box, boxed_digits=boxed_digits)
@@ -174,6 +186,11 @@ def _digit_boxes(ink: Gray) -> Gray:
 
 def _text_lines(clean: Gray, ink: Gray) -> list[Gray]:
     """Tight crops (no margin, unscaled) of each text line in a cell, top to bottom."""
+    return [crop for _, crop in _text_lines_at(clean, ink)]
+
+
+def _text_lines_at(clean: Gray, ink: Gray) -> list[tuple[tuple[int, int, int, int], Gray]]:
+    """((top, bottom, left, right), tight crop) of each text line in a cell, top to bottom."""
     h = ink.shape[0]
     rows = ink.sum(axis=1) > 0
     bands: list[tuple[int, int]] = []
@@ -189,12 +206,13 @@ def _text_lines(clean: Gray, ink: Gray) -> list[Gray]:
                 bands.append((y0, y))
         y += 1
     tallest = max((b - a for a, b in bands), default=0)
-    out: list[Gray] = []
+    out: list[tuple[tuple[int, int, int, int], Gray]] = []
     for a, b in bands:
         if b - a < max(4, tallest * 0.35):  # dots, underscores, stray marks
             continue
         cols = np.flatnonzero(ink[a:b].sum(axis=0) > 0)
-        out.append(clean[a:b, int(cols[0]) : int(cols[-1]) + 1])
+        c0, c1 = int(cols[0]), int(cols[-1]) + 1
+        out.append(((a, b, c0, c1), clean[a:b, c0:c1]))
     return out
 
 

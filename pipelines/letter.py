@@ -70,8 +70,13 @@ def find_fields(lines: list[OcrLine]) -> LetterFields:
     caption = None
     for line in lines:
         up = line.text.upper()
-        if fuzz.partial_ratio(TITLE, up) >= 85 and len(up) < 60:
+        if not title and fuzz.partial_ratio(TITLE, up) >= 85 and len(up) < 60:
+            # The supporter's lines follow the title; anything above it (a pasted card's own
+            # Nama/NIK lines) is not the letter's.
             title = True
+            values = {}
+            caption = None
+            continue
         if _is_caption(up):
             caption = caption or line
         split = split_label(line.text)
@@ -93,8 +98,8 @@ def split_label(text: str) -> tuple[str, str] | None:
     if sep and len(head) <= 32:
         key = label_of(head)
         if key is not None:
-            return key, tail.strip(" .:;")
-    tokens = text.split()
+            return key, _first_piece(tail)
+    tokens = [t for t in text.replace("\t", " \t ").split(" ") if t]
     best: tuple[float, int, str] | None = None
     for n in range(1, min(4, len(tokens)) + 1):
         prefix = " ".join(tokens[:n])
@@ -105,7 +110,13 @@ def split_label(text: str) -> tuple[str, str] | None:
                 best = (score, n, key)
     if best is None:
         return None
-    return best[2], " ".join(tokens[best[1] :]).strip(" .:;")
+    return best[2], _first_piece(" ".join(tokens[best[1] :]))
+
+
+def _first_piece(value: str) -> str:
+    """The value up to the first wide gap (tab) after it starts."""
+    pieces = [p.strip(" .:;") for p in value.split("\t")]
+    return next((p for p in pieces if p), "")
 
 
 def _letters(s: str) -> str:

@@ -75,9 +75,7 @@ def read_bands(gray: Gray, engine: OcrEngine, bands: list[Box], *, pad: int = 3)
     out: list[OcrLine] = []
     for x0, y0, x1, y1 in bands:
         box = (max(0, x0 - pad), max(0, y0 - pad), min(w, x1 + pad), min(h, y1 + pad))
-        got = reader.read(box, height=BAND_HEIGHT)
-        if got.text:
-            out.append(OcrLine(got.text, got.confidence, (x0, y0, x1, y1)))
+        out.extend(reader.read_each_line(box, height=BAND_HEIGHT))
     return out
 
 
@@ -97,9 +95,15 @@ def merge_rows(lines: list[OcrLine]) -> list[OcrLine]:
     out: list[OcrLine] = []
     for row in rows:
         row.sort(key=lambda ln: ln.box[0])
+        text = row[0].text
+        for prev, ln in zip(row, row[1:], strict=False):
+            # A wide gap is kept as a tab: past the value column there may be other content
+            # (a pasted card beside the labels); readers cut a value at the first tab after it.
+            wide = ln.box[0] - prev.box[2] > 2.5 * max(1, ln.box[3] - ln.box[1]) and ln.text.strip() != ":"
+            text += ("\t" if wide else " ") + ln.text
         out.append(
             OcrLine(
-                " ".join(ln.text for ln in row),
+                text,
                 min(ln.confidence for ln in row),
                 (
                     min(ln.box[0] for ln in row),

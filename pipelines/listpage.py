@@ -72,10 +72,11 @@ def header_key(text: str) -> str | None:
     best, best_score = None, 0.0
     for key, words in HEADER_WORDS.items():
         for word in words:
+            # partial matches only for long words: "NAMA" must not be found in "KECAMATAN"
             score = (
-                fuzz.ratio(s, word)
-                if len(word) <= 3
-                else max(fuzz.ratio(s, word), fuzz.partial_ratio(word, s))
+                max(fuzz.ratio(s, word), fuzz.partial_ratio(word, s))
+                if len(word) >= 6 and len(s) >= len(word)
+                else fuzz.ratio(s, word)
             )
             if score > best_score:
                 best, best_score = key, score

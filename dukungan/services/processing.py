@@ -68,7 +68,7 @@ class OriginalCache:
 
 def read_page(source: page_split.PageSource, engines: Any) -> Any:
     """The reading stage (imported on first use: the API process never loads the OCR stack)."""
-    from pipelines.reading import read_page as stage
+    from pipelines.reading import read_page_image as stage
 
     return stage(source, engines)
 

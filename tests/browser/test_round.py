@@ -97,7 +97,7 @@ def test_upload_process_review_count(browser: Any, live: Live) -> None:
     op.once("dialog", lambda dialog: dialog.accept())
     op.click("#close-sub")
     op.wait_for_selector("#sub-status.s-closed")
-    op.wait_for_function("document.getElementById('sub-counts').textContent.includes(arguments[0])",
+    op.wait_for_function("(word) => document.getElementById('sub-counts').textContent.includes(word)",
                          arg=ID("status.needs_review"))
     op.screenshot(path=str(DOCS / "operator.png"), full_page=True)
 
