@@ -77,20 +77,21 @@ def crop_card(image: Image, box: BBox) -> NDArray[np.uint8]:
 def _work_copy(image: Image) -> tuple[NDArray[np.uint8], float]:
     arr = np.asarray(image)
     if arr.ndim == 3:
-        arr = cv2.cvtColor(arr[:, :, :3], cv2.COLOR_RGB2GRAY)
+        arr = np.asarray(cv2.cvtColor(arr[:, :, :3], cv2.COLOR_RGB2GRAY))
     if arr.dtype != np.uint8:
         arr = np.clip(arr, 0, 255).astype(np.uint8)
     h, w = arr.shape[:2]
     scale = min(1.0, _WORK_SIDE / max(h, w))
     if scale < 1.0:
-        arr = cv2.resize(arr, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
-    return np.ascontiguousarray(arr), scale
+        arr = np.asarray(cv2.resize(arr, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA))
+    return np.ascontiguousarray(arr, dtype=np.uint8), scale
 
 
 def _ink(gray: NDArray[np.uint8]) -> NDArray[np.uint8]:
     """Dark marks against the local background (robust to toner and uneven light)."""
     block = max(15, (min(gray.shape) // 20) | 1)
-    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 12)
+    ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 12)
+    return np.asarray(ink, dtype=np.uint8)
 
 
 def _find(gray: NDArray[np.uint8]) -> list[_Candidate]:
@@ -99,11 +100,13 @@ def _find(gray: NDArray[np.uint8]) -> list[_Candidate]:
     ink = _ink(gray)
     k = max(5, round(short * 0.025))
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
-    # close: a card's text and photo become one blob; open: thin bridges between two
-    # neighbouring cards (touching outlines after skew, noise) are cut again
-    blobs = cv2.morphologyEx(cv2.morphologyEx(ink, cv2.MORPH_CLOSE, kernel), cv2.MORPH_OPEN, kernel)
+    # closed: a card's text and photo become one blob; opened as well: thin bridges between
+    # two neighbouring cards (outlines touching after skew, noise) are cut again
+    blobs = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, kernel)
+    cut = cv2.morphologyEx(blobs, cv2.MORPH_OPEN, kernel)
     _, otsu = cv2.threshold(cv2.GaussianBlur(gray, (5, 5), 0), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    masks = [blobs, otsu, 255 - otsu]
+    edges = cv2.dilate(cv2.Canny(cv2.GaussianBlur(gray, (5, 5), 0), 20, 60), np.ones((3, 3), np.uint8))
+    masks = [blobs, cut, otsu, 255 - otsu, edges]
     found: list[_Candidate] = []
     for mask in masks:
         contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
@@ -111,14 +114,16 @@ def _find(gray: NDArray[np.uint8]) -> list[_Candidate]:
             area = cv2.contourArea(cnt)
             if area < (short * _MIN_LONG) ** 2 / 2.2:
                 continue
-            rect = cv2.minAreaRect(cnt)
-            (rw, rh) = rect[1]
+            (cx, cy), (rw, rh), ang = cv2.minAreaRect(cnt)
+            rect = ((float(cx), float(cy)), (float(rw), float(rh)), float(ang))
             long_side, short_side = max(rw, rh), min(rw, rh)
             if short_side <= 0 or not _ASPECT[0] <= long_side / short_side <= _ASPECT[1]:
                 continue
             if long_side < short * _MIN_LONG or area < 0.55 * rw * rh:
                 continue
-            bx, by, bw, bh = cv2.boundingRect(cnt)
+            _, _, bw, bh = cv2.boundingRect(cnt)
+            if bh > bw:
+                continue  # upright pages hold cards landscape; a portrait blob is part of one
             if bw >= 0.95 * w and bh >= 0.95 * h:
                 continue  # the whole image: a card photo without margins is read whole anyway
             score = _photo_score(gray, ink, rect)
@@ -138,7 +143,7 @@ def _upright(img: NDArray[np.uint8], rect: tuple[tuple[float, float], tuple[floa
     w, h = size
     dst = np.array([[0, h - 1], [0, 0], [w - 1, 0], [w - 1, h - 1]], np.float32)
     m = cv2.getPerspectiveTransform(pts, dst)
-    return cv2.warpPerspective(img, m, (w, h), flags=cv2.INTER_NEAREST)
+    return np.asarray(cv2.warpPerspective(img, m, (w, h), flags=cv2.INTER_NEAREST), dtype=np.uint8)
 
 
 def _photo_score(

@@ -50,11 +50,7 @@ def decide(cues: Cues) -> PageKind:
     # A card photo has labelled lines too; a letter has its title or signature box caption,
     # or at least nothing card-like around its labels (pasted cards are masked).
     letter = cues.letter
-    if (
-        letter is not None
-        and is_letter(letter)
-        and (letter.title or letter.caption is not None or cues.card_words < 2)
-    ):
+    if letter is not None and is_letter(letter) and (letter.title or letter.caption is not None or cues.card_words < 2):
         return PageKind.LETTER
     if cues.card_regions > 0 or cues.card_words >= 3:
         return PageKind.ID_CARDS

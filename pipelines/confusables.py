@@ -94,4 +94,4 @@ def one_digit_away(nik: str) -> Iterator[str]:
     for i, ch in enumerate(nik):
         for d in "0123456789":
             if d != ch:
-                yield nik[:i] + d + nik[i + 1:]
+                yield nik[:i] + d + nik[i + 1 :]

@@ -117,9 +117,7 @@ class _NikVerdict:
 # public API
 
 
-def read_card(
-    card_image: Image, engines: CardEngines, *, index: int = 1, bbox: BBox | None = None
-) -> IdCardRead:
+def read_card(card_image: Image, engines: CardEngines, *, index: int = 1, bbox: BBox | None = None) -> IdCardRead:
     """Read one e-KTP image (a crop holding one card, any multiple of 90° turned)."""
     return _read(card_image, engines, index=index, bbox=bbox)[0]
 
@@ -129,13 +127,12 @@ def read_id_card_page(image: Image, engines: CardEngines) -> tuple[IdCardRead, .
     reading order. A page where no card outline is found is read as one card."""
     from pipelines.cardfind import crop_card, find_cards
 
-    boxes = find_cards(image)
-    if not boxes:
-        h, w = image.shape[:2]
+    reads = [_read(crop_card(image, b), engines, index=i, bbox=b) for i, b in enumerate(find_cards(image), 1)]
+    if not any(is_card for _, is_card in reads):
+        # No outline found, or none held a card layout: a card photo filling the frame.
+        h, w = np.asarray(image).shape[:2]
         return (read_card(image, engines, index=1, bbox=(0, 0, w, h)),)
-    return tuple(
-        read_card(crop_card(image, b), engines, index=i, bbox=b) for i, b in enumerate(boxes, start=1)
-    )
+    return tuple(card for card, _ in reads)
 
 
 def read_pasted_cards(image: Image, engines: CardEngines) -> tuple[IdCardRead, ...]:
@@ -155,18 +152,17 @@ def read_pasted_cards(image: Image, engines: CardEngines) -> tuple[IdCardRead, .
 # one card
 
 
-def _read(
-    card_image: Image, engines: CardEngines, *, index: int, bbox: BBox | None
-) -> tuple[IdCardRead, bool]:
+def _read(card_image: Image, engines: CardEngines, *, index: int, bbox: BBox | None) -> tuple[IdCardRead, bool]:
     rgb = _as_rgb(card_image)
     h, w = rgb.shape[:2]
     if max(h, w) < MIN_CARD_WIDTH:
         return _unreadable(index, bbox, low_quality=True), False
-    low_quality = False
     best: tuple[_Layout, NDArray[np.uint8]] | None = None
-    for turned in _orientations(rgb):
-        card = cv2.resize(turned, (CARD_WIDTH, CARD_HEIGHT), interpolation=cv2.INTER_AREA
-                          if turned.shape[1] > CARD_WIDTH else cv2.INTER_CUBIC)  # fmt: skip
+    for turned in _orientations(_deskewed(rgb)):
+        shrink = turned.shape[1] > CARD_WIDTH
+        card = _u8(
+            cv2.resize(turned, (CARD_WIDTH, CARD_HEIGHT), interpolation=cv2.INTER_AREA if shrink else cv2.INTER_CUBIC)
+        )
         try:
             layout = _find_layout(card, engines)
         except EngineError:
@@ -239,9 +235,9 @@ def _orientations(rgb: NDArray[np.uint8]) -> list[NDArray[np.uint8]]:
     clockwise, then counter-clockwise."""
     h, w = rgb.shape[:2]
     if h > w:
-        cw = np.ascontiguousarray(cv2.rotate(rgb, cv2.ROTATE_90_CLOCKWISE))
-        return [cw, np.ascontiguousarray(cv2.rotate(cw, cv2.ROTATE_180))]
-    return [rgb, np.ascontiguousarray(cv2.rotate(rgb, cv2.ROTATE_180))]
+        cw = _u8(cv2.rotate(rgb, cv2.ROTATE_90_CLOCKWISE))
+        return [cw, _u8(cv2.rotate(cw, cv2.ROTATE_180))]
+    return [rgb, _u8(cv2.rotate(rgb, cv2.ROTATE_180))]
 
 
 def _layout_score(layout: _Layout) -> int:
@@ -294,18 +290,19 @@ def _find_layout_fast(card: NDArray[np.uint8], rapid: _LineFinder) -> _Layout:
     limit_x, limit_y = CARD_WIDTH * _FIELD_BLOCK_RIGHT, CARD_HEIGHT * _FIELD_BLOCK_BOTTOM
     found = [b for b in rapid.detect(card, max_side=_DET_MAX_SIDE) if b[0] < limit_x and b[1] < limit_y]
     rows = _rows([_Box(b, "", 0.0) for b in found])
+    # The NIK row: a label at the left edge and a wide value (the header lines are centred).
+    # Recognised one at a time, top down: usually the first candidate is it.
     candidates = [
         (i, max(row, key=_width))
         for i, row in enumerate(rows)
-        if _cy(row[0]) < CARD_HEIGHT * 0.5 and _width(max(row, key=_width)) >= CARD_WIDTH * 0.25
+        if row[0].box[0] < CARD_WIDTH * 0.2 and _width(max(row, key=_width)) >= CARD_WIDTH * 0.25
     ]
-    if not candidates:
-        return _Layout(None, {}, 0)
-    texts = _recognise(card, rapid, [b for _, b in candidates])
-    nik_row, nik_box = next(
-        ((i, t) for (i, _), t in zip(candidates, texts, strict=True) if _digit_count(t.text) >= 12),
-        (None, None),
-    )
+    nik_row, nik_box = None, None
+    for i, box in candidates[:4]:
+        seen = _recognise(card, rapid, [box])[0]
+        if _digit_count(seen.text) >= 12:
+            nik_row, nik_box = i, seen
+            break
     if nik_row is None or nik_box is None:
         return _Layout(None, {}, 0)
     below = rows[nik_row + 1 : nik_row + 4]
@@ -318,9 +315,7 @@ def _find_layout_fast(card: NDArray[np.uint8], rapid: _LineFinder) -> _Layout:
     for key, boxes in zip(("name", "birth", "sex"), wanted, strict=False):
         got = [next(read) for _ in boxes]
         if got:
-            values[key] = _Value(
-                _strip_label(" ".join(b.text for b in got), key), got, min(b.confidence for b in got)
-            )
+            values[key] = _Value(_strip_label(" ".join(b.text for b in got), key), got, min(b.confidence for b in got))
     plausible = int("birth" in values and parse_birth_detail(values["birth"].text)[1] is not None)
     plausible += int("sex" in values and parse_sex(values["sex"].text) is not None)
     if plausible == 2:
@@ -414,9 +409,7 @@ def _row_value(row: list[_Box]) -> _Value:
     boxes = _value_boxes(row) if len(row) > 1 else row
     key = _label_of(row) or "name"
     text = " ".join(b.text for b in row)
-    value = (
-        text.split(":", 1)[1].strip() if ":" in text else _strip_label(" ".join(b.text for b in boxes), key)
-    )
+    value = text.split(":", 1)[1].strip() if ":" in text else _strip_label(" ".join(b.text for b in boxes), key)
     return _Value(value, boxes, min((b.confidence for b in boxes), default=0.0))
 
 
@@ -494,17 +487,15 @@ def _cross_check(nik: str, birth: dt.date | None, sex: str | None) -> str:
 
 
 def _tesseract_variants(crop: NDArray[np.uint8]) -> list[NDArray[np.uint8]]:
-    """The NIK crop as Tesseract likes it: grey, ~40 px digits, a white margin; then binarised."""
+    """A line crop (with its border) as Tesseract likes it: grey, 64 px tall; then binarised."""
     gray = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
     scale = 64 / max(1, gray.shape[0])
     gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    return [gray, binary]
+    return [_u8(gray), _u8(binary)]
 
 
-def _read_name(
-    card: NDArray[np.uint8], value: _Value | None, engines: CardEngines
-) -> tuple[str | None, float]:
+def _read_name(card: NDArray[np.uint8], value: _Value | None, engines: CardEngines) -> tuple[str | None, float]:
     if value is None:
         return None, 0.0
     name = fold_name(value.text)
@@ -521,9 +512,7 @@ def _read_name(
         max(b[3] for b in boxes),
     )
     other_name = fold_name(
-        _strip_label(
-            _witness(engines.tesseract, _tesseract_variants(_crop(card, box))[0], None), "name"
-        )
+        _strip_label(_witness(engines.tesseract, _tesseract_variants(_crop(card, box))[0], None), "name")
     )
     if other_name.replace(" ", "") == name.replace(" ", ""):
         return (other_name if other_name.count(" ") > name.count(" ") else name), max(conf, 0.95)
@@ -589,6 +578,34 @@ def _crop(card: NDArray[np.uint8], box: tuple[int, int, int, int], *, border: fl
     bg = [int(v) for v in np.median(cut.reshape(-1, cut.shape[-1]), axis=0)]
     out = cv2.copyMakeBorder(cut, m, m, m, m, cv2.BORDER_CONSTANT, value=bg)
     return np.ascontiguousarray(out, dtype=np.uint8)
+
+
+def _deskewed(rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """The crop turned so the card's edges (or its inked area) are level: a card pasted or
+    scanned a few degrees off makes the label and value rows run into each other."""
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    scale = 400 / max(gray.shape)
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    ink = cv2.adaptiveThreshold(small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 21, 10)
+    ink = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
+    contours, _ = cv2.findContours(ink, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return rgb
+    (_, _), (rw, rh), angle = cv2.minAreaRect(max(contours, key=cv2.contourArea))
+    if rw * rh < 0.3 * small.size:
+        return rgb
+    if angle > 45:  # OpenCV gives (0, 90]; the long side's tilt is what counts
+        angle -= 90
+    if not 0.4 <= abs(angle) <= 8:
+        return rgb
+    h, w = rgb.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return _u8(cv2.warpAffine(rgb, m, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE))
+
+
+def _u8(arr: object) -> NDArray[np.uint8]:
+    """OpenCV's results typed as what they are here: contiguous uint8 images."""
+    return np.ascontiguousarray(arr, dtype=np.uint8)
 
 
 def _looks_poor(card: NDArray[np.uint8]) -> bool:

@@ -24,7 +24,7 @@ from pipelines.listpage import NAME_MIN_CONFIDENCE, NIK_MIN_CONFIDENCE, read_nik
 from pipelines.nik import matches_printed
 from pipelines.normalize import extract_nik, fold_name, parse_birth_detail, parse_sex
 from pipelines.signature import check_signature
-from pipelines.table import binarize, line_masks
+from pipelines.table import binarize, line_masks, u8
 
 Gray = NDArray[np.uint8]
 Box = tuple[int, int, int, int]
@@ -86,7 +86,7 @@ def find_fields(lines: list[OcrLine]) -> LetterFields:
 
 
 def _is_caption(up: str) -> bool:
-    if len(up) > 40 or "BERTANDA" in up:
+    if len(up) > 40 or "BERTANDA" in up or not ("TAN" in up or "JEMP" in up or "CAP" in up):
         return False
     return fuzz.partial_ratio("TANDA TANGAN", up) >= 85 and fuzz.partial_ratio("CAP JEMPOL", up) >= 70
 
@@ -176,9 +176,7 @@ def read_letter_fields(
         birth_date=birth_date,
         sex=sex,
         signed=signed,
-        confidence=round(
-            min(nik_conf, name_conf, sig_conf, 0.0 if birth_date is None or sex is None else 1.0), 3
-        ),
+        confidence=round(min(nik_conf, name_conf, sig_conf, 0.0 if birth_date is None or sex is None else 1.0), 3),
         nik_confidence=round(nik_conf, 3),
         name_confidence=round(name_conf, 3),
         address=address,
@@ -203,6 +201,15 @@ def _card_for(cards: tuple[IdCardRead, ...], nik: str | None) -> int | None:
 
 def signature_box(gray: Gray, caption: OcrLine | None) -> Box | None:
     """The ruled box holding the caption (or else the lowest wide box in the lower half)."""
+    f = min(1.0, 1000 / max(gray.shape))  # a box's ruling survives a smaller copy; 4x faster
+    small = u8(cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)) if f < 1 else gray
+    found = _signature_box(small, caption, f)
+    if found is None:
+        return None
+    return (int(found[0] / f), int(found[1] / f), int(found[2] / f), int(found[3] / f))
+
+
+def _signature_box(gray: Gray, caption: OcrLine | None, f: float) -> Box | None:
     h, w = gray.shape
     ink = binarize(gray)
     unit = max(h, w) / 1000.0
@@ -215,8 +222,8 @@ def signature_box(gray: Gray, caption: OcrLine | None) -> Box | None:
         if bw > w * 0.12 and bh > h * 0.04 and bw < w * 0.95 and bh < h * 0.5:
             boxes.append((x, y, x + bw, y + bh))
     if caption is not None:
-        cx = (caption.box[0] + caption.box[2]) / 2
-        cy = (caption.box[1] + caption.box[3]) / 2
+        cx = (caption.box[0] + caption.box[2]) / 2 * f
+        cy = (caption.box[1] + caption.box[3]) / 2 * f
         holding = [b for b in boxes if b[0] <= cx <= b[2] and b[1] <= cy <= b[3]]
         if holding:
             return min(holding, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
@@ -235,5 +242,6 @@ def judge_signature(gray: Gray, fields: LetterFields) -> tuple[bool | None, floa
         cx0, cy0, cx1, cy1 = fields.caption.box
         m = max(2, (cy1 - cy0) // 3)
         inner[max(0, cy0 - y0 - m) : max(0, cy1 - y0 + m), max(0, cx0 - x0 - m) : max(0, cx1 - x0 + m)] = 255
-    check = check_signature(inner)
+    glyph = None if fields.caption is None else float(fields.caption.box[3] - fields.caption.box[1])
+    check = check_signature(inner, text_height=glyph)
     return check.signed, check.confidence

@@ -7,6 +7,8 @@ fraction of Tesseract's own page layout. Both the letter reader and the classifi
 
 from __future__ import annotations
 
+import itertools
+
 import cv2
 import numpy as np
 from numpy.typing import NDArray
@@ -96,7 +98,7 @@ def merge_rows(lines: list[OcrLine]) -> list[OcrLine]:
     for row in rows:
         row.sort(key=lambda ln: ln.box[0])
         text = row[0].text
-        for prev, ln in zip(row, row[1:], strict=False):
+        for prev, ln in itertools.pairwise(row):
             # A wide gap is kept as a tab: past the value column there may be other content
             # (a pasted card beside the labels); readers cut a value at the first tab after it.
             wide = ln.box[0] - prev.box[2] > 2.5 * max(1, ln.box[3] - ln.box[1]) and ln.text.strip() != ":"

@@ -15,11 +15,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz import fuzz
 
-from pipelines.cells import CHECK_HEIGHT, NAME_CHARS, NAME_HEIGHT, CellReader
+from pipelines.cells import CHECK_HEIGHT, NAME_CHARS, NAME_HEIGHT, CellReader, OcrCellReader
 from pipelines.domain import Reason, SupporterRead
 from pipelines.nik import matches_printed
 from pipelines.normalize import extract_nik, fold_name, parse_birth_detail, parse_sex
@@ -42,7 +43,7 @@ NIK_MIN_CONFIDENCE = 0.80
 # No digit whitelist for the NIK: with one, Tesseract turns a 7 it is unsure of (it would say
 # "/") into a confident 1. Unrestricted, the doubt shows as a non-digit and the NIK is unreadable.
 NIK_CHARSET: str | None = None
-NAME_MIN_CONFIDENCE = 0.70
+NAME_MIN_CONFIDENCE = 0.80
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,11 @@ def find_layout(gray: Gray, reader: CellReader, grid: Grid | None = None) -> Lis
     if best is None:
         return None
     row, columns = best
-    if not ({"nik", "name"} <= columns.keys() and len(columns) >= 3):
+    # Seven columns with at least four header words in their standard places is the form
+    # even when a stamp hides NIK or NAMA; otherwise both NAMA and NIK must be read.
+    in_place = sum(1 for i, key in enumerate(COLUMNS) if columns.get(key) == (i, i + 1))
+    standard = grid.cols == len(COLUMNS) and in_place >= 4
+    if not standard and not ({"nik", "name"} <= columns.keys() and len(columns) >= 3):
         return None
     if grid.cols == len(COLUMNS):  # the standard order fills anything the header read missed
         for i, key in enumerate(COLUMNS):
@@ -120,47 +125,76 @@ def read_list(gray: Gray, reader: CellReader, layout: ListLayout) -> ListResult:
     grid, cols = layout.grid, layout.columns
     out: list[SupporterRead] = []
     notes: list[str] = []
-    number = 0
-    for r in range(layout.header_row + 1, grid.rows):
-        name_box = grid.span(r, *cols["name"])
-        nik_box = grid.span(r, *cols["nik"])
-        if reader.ink_width(nik_box, boxed_digits=True) < 0.2 and reader.ink_width(name_box) < 0.15:
-            continue  # an empty row, or the "(1) (2) (3)" numbering row under the header
-        number += 1
-        out.append(_read_row(gray, reader, grid, r, cols, number))
+    filled = [
+        r
+        for r in range(layout.header_row + 1, grid.rows)
+        # an empty row, or the "(1) (2) (3)" numbering row under the header, is skipped
+        if reader.ink_width(grid.span(r, *cols["nik"]), boxed_digits=True) >= 0.2
+        or reader.ink_width(grid.span(r, *cols["name"])) >= 0.15
+    ]
+    text_height = _print_height(reader, grid, cols, filled)
+    for number, r in enumerate(filled, start=1):
+        out.append(_read_row(gray, reader, grid, r, cols, number, text_height))
     if not out:
         notes.append("list table without filled rows")
     return ListResult(tuple(out), tuple(notes))
 
 
+def _print_height(reader: CellReader, grid: Grid, cols: dict[str, tuple[int, int]], rows: list[int]) -> float | None:
+    """The height of printed capitals on the page (median over a few name cells, not the NIK
+    cell: its digit boxes are taller), capped by the row height."""
+    if not isinstance(reader, OcrCellReader) or not rows:
+        return None
+    found = [reader.text_height(grid.span(r, *cols["name"])) for r in rows[:5]]
+    heights = sorted(h for h in found if h)
+    if not heights:
+        return None
+    row = min(grid.ys[r + 1] - grid.ys[r] for r in rows[:5])
+    return min(float(heights[len(heights) // 2]), 0.35 * row)
+
+
 def _read_row(
-    gray: Gray, reader: CellReader, grid: Grid, r: int, cols: dict[str, tuple[int, int]], number: int
+    gray: Gray,
+    reader: CellReader,
+    grid: Grid,
+    r: int,
+    cols: dict[str, tuple[int, int]],
+    number: int,
+    text_height: float | None,
 ) -> SupporterRead:
     reasons: list[Reason] = []
     nik, nik_conf = read_nik(reader, grid.span(r, *cols["nik"]))
 
-    name_read = reader.read(grid.span(r, *cols["name"]), charset=NAME_CHARS, height=NAME_HEIGHT)
+    name_box = grid.span(r, *cols["name"])
+    name_read = reader.read(name_box, charset=NAME_CHARS, height=NAME_HEIGHT)
     name = fold_name(name_read.text) or None
     name_conf = name_read.confidence if name else 0.0
+    if name and isinstance(reader, OcrCellReader) and not plausible_length(name, reader.expected_chars(name_box)):
+        name_conf = min(name_conf, 0.5)  # far more or less text than ink: a stamp, a scribble
 
     place, birth_date, birth_conf = None, None, 0.0
     if "birth" in cols:
-        birth_read = reader.read(grid.span(r, *cols["birth"]))
+        birth_read = reader.read(grid.span(r, *cols["birth"]), height=NAME_HEIGHT)
         place, birth_date, date_fixes = parse_birth_detail(birth_read.text)
         birth_conf = birth_read.confidence * (0.85**date_fixes) if birth_date else 0.0
 
     sex, sex_conf = None, 0.0
     if "sex" in cols:
-        sex_read = reader.read(grid.span(r, *cols["sex"]))
-        sex = sex_letter(sex_read.text)
-        sex_conf = sex_read.confidence if sex else 0.0
+        sex_box = grid.span(r, *cols["sex"])
+        shape = sex_by_shape(reader.ink(sex_box)) if isinstance(reader, OcrCellReader) else None
+        if shape is not None:
+            sex, sex_conf = shape, 0.95
+        else:
+            sex_read = reader.read(sex_box)
+            sex = sex_letter(sex_read.text)
+            sex_conf = sex_read.confidence if sex else 0.0
 
     address = None
     signed: bool | None = None
     sig_conf = 0.0
     if "signature" in cols:
         x0, y0, x1, y1 = grid.span(r, *cols["signature"])
-        check = check_signature(gray[max(0, y0) : y1, max(0, x0) : x1])
+        check = check_signature(gray[max(0, y0) : y1, max(0, x0) : x1], text_height=text_height)
         signed, sig_conf = check.signed, check.confidence
 
     if nik is None or nik_conf < NIK_MIN_CONFIDENCE or matches_printed(nik, birth_date, sex):
@@ -200,6 +234,45 @@ def read_nik(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str | 
     if again != nik:
         return nik, 0.0
     return nik, min(first.confidence, second.confidence) * (0.85 ** max(fixes, fixes2))
+
+
+def sex_by_shape(ink: Gray | None) -> str | None:
+    """A lone printed L or P told apart without OCR: P encloses a hole, L does not.
+
+    Only a single glyph-sized component is judged; anything else (two letters, a word,
+    handwriting, noise) returns None and is read by OCR. A P whose bowl is broken would come
+    out as L; the NIK's own sex digit then disagrees and the row goes to review.
+    """
+    if ink is None:
+        return None
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    big = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= 12]
+    if len(big) != 1:
+        return None
+    x, y, w, h = (int(v) for v in stats[big[0], :4])
+    if not (0.35 <= w / max(h, 1) <= 1.0) or h < 8:
+        return None
+    glyph = ink[y : y + h, x : x + w]
+    contours, hierarchy = cv2.findContours(glyph, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    if hierarchy is None:
+        return None
+    holes = [c for c, hier in zip(contours, hierarchy[0], strict=False) if hier[3] >= 0 and cv2.contourArea(c) >= 4]
+    if len(holes) == 1:
+        _, hy, _, hh = cv2.boundingRect(holes[0])
+        return "P" if hy + hh <= h * 0.75 else None  # the bowl sits in the upper part
+    if holes:
+        return None
+    # L: the bottom row is ink across most of the width, the top row only at the left stem.
+    bottom = glyph[int(h * 0.85) :, :].any(axis=0).mean()
+    top = glyph[: int(h * 0.15) + 1, :].any(axis=0).mean()
+    return "L" if bottom >= 0.7 and top <= 0.5 else None
+
+
+def plausible_length(text: str, expected: float | None) -> bool:
+    """Whether a reading has about as many characters as its ink can hold."""
+    if expected is None or expected < 3:
+        return True
+    return 0.5 * expected <= len(text) <= 2.0 * expected
 
 
 def sex_letter(text: str) -> str | None:

@@ -149,9 +149,7 @@ def _tokens_agree(x: str, y: str) -> bool:
 
 def _words_agree(ka: list[str], kb: list[str]) -> bool:
     """Every word has its counterpart: same order, any order, or (word counts differ) run together."""
-    if len(ka) == len(kb) and (
-        all(map(_tokens_agree, ka, kb)) or all(map(_tokens_agree, sorted(ka), sorted(kb)))
-    ):
+    if len(ka) == len(kb) and (all(map(_tokens_agree, ka, kb)) or all(map(_tokens_agree, sorted(ka), sorted(kb)))):
         return True
     if len(ka) == len(kb):
         return False

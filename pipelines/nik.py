@@ -122,9 +122,7 @@ class NikInfo:
                 out.append(dt.date(year, month, day))
         return tuple(out)
 
-    def birth_date(
-        self, century_hint_year: int | None = None, *, today: dt.date | None = None
-    ) -> dt.date | None:
+    def birth_date(self, century_hint_year: int | None = None, *, today: dt.date | None = None) -> dt.date | None:
         """The birth date with a century chosen.
 
         With `century_hint_year` (the 4-digit year printed on the KTP or form): the candidate
@@ -167,9 +165,7 @@ def parse_nik(s: str, *, regency_lookup: RegencyLookup | None = None) -> NikInfo
     if not _ASCII_DIGITS.fullmatch(nik):
         return NikInfo(nik=nik, failures=(NikFailure.NON_DIGIT,), messages=("contains a non-digit",))
     if len(nik) != NIK_LENGTH:
-        return NikInfo(
-            nik=nik, failures=(NikFailure.LENGTH,), messages=(f"has {len(nik)} digits, not {NIK_LENGTH}",)
-        )
+        return NikInfo(nik=nik, failures=(NikFailure.LENGTH,), messages=(f"has {len(nik)} digits, not {NIK_LENGTH}",))
 
     failures: list[NikFailure] = []
     messages: list[str] = []
@@ -289,5 +285,4 @@ def nik_failure(nik: str) -> NikFailure | None:
     parts are checked independently and cached, ~10x faster than a full parse per row."""
     if len(nik) != NIK_LENGTH or not _ASCII_DIGITS.fullmatch(nik):
         return parse_nik(nik).failure
-    return _region_failure(nik[:6]) or _date_failure(nik[6:12]) or (
-        NikFailure.SERIAL if nik[12:] == "0000" else None)
+    return _region_failure(nik[:6]) or _date_failure(nik[6:12]) or (NikFailure.SERIAL if nik[12:] == "0000" else None)

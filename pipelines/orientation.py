@@ -18,6 +18,7 @@ The skew is corrected with one affine warp of the full image (white border).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -29,6 +30,17 @@ from PIL import Image
 from pipelines.engines.base import OcrText
 from pipelines.table import morph, u8
 
+AXIS_RATIO = 1.15  # profile sharpness of one axis over the other that settles the axis
+FORM_WORDS = frozenset(
+    """NAMA NIK TEMPAT TGL TANGGAL LAHIR JENIS KELAMIN ALAMAT TANDA TANGAN CAP JEMPOL NO RT RW
+    KEL DESA KELURAHAN KECAMATAN KABUPATEN KOTA PROVINSI PEKERJAAN AGAMA SURAT PERNYATAAN
+    DUKUNGAN PEMILIHAN GUBERNUR WAKIL BUPATI WALIKOTA WALI TAHUN DAN YANG INI DENGAN DI BAWAH
+    SAYA ATAS CALON PASANGAN PERSEORANGAN DAERAH KHUSUS DAFTAR PENDUKUNG HALAMAN DARI MODEL
+    JL JALAN DUSUN KP PERUM BLOK LAKI PEREMPUAN ISLAM KRISTEN KATOLIK HINDU BUDDHA WNI KAWIN
+    BELUM SEUMUR HIDUP GOL DARAH BERLAKU HINGGA JAKARTA UNTUK KEPADA OLEH KOMISI PEMILIHAN UMUM
+    KPU THE AND OF TO IN IS FOR THAT WITH ON ARE THIS IT AS BE""".split()
+)
+_NUMBERS = re.compile(r"\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{4,}")
 WORK_SIZE = 1000  # long side of the copy used for axis and skew
 READ_SIZE = 1800  # long side of the copy read to tell up from down
 MAX_SKEW = 6.0
@@ -36,9 +48,7 @@ _MIN_INK = 0.001
 
 
 class _OrientationEngine(Protocol):
-    def read_line(
-        self, image: NDArray[np.uint8], *, charset: str | None = None, timeout: float = 10.0
-    ) -> OcrText: ...
+    def read_line(self, image: NDArray[np.uint8], *, charset: str | None = None, timeout: float = 10.0) -> OcrText: ...
 
     def detect_orientation(self, image: NDArray[np.uint8]) -> tuple[int, float] | None: ...
 
@@ -58,6 +68,8 @@ def to_gray(image: Image.Image) -> NDArray[np.uint8]:
 
 def make_upright(image: Image.Image, engine: _OrientationEngine | None = None) -> Upright:
     """The page turned upright. Without an engine only the axis and skew are fixed (0 vs 180 unknown)."""
+    if image.mode not in ("L", "RGB"):  # bilevel, palette, 16-bit: warps need 8-bit channels
+        image = image.convert("RGB" if image.mode in ("P", "RGBA", "CMYK") else "L")
     gray = to_gray(image)
     ink = _ink_points(gray)
     if ink is None:
@@ -65,16 +77,15 @@ def make_upright(image: Image.Image, engine: _OrientationEngine | None = None) -
     ys, xs = ink
     h_angle, h_score = _best_angle(xs, ys)
     v_angle, v_score = _best_angle(ys, xs)
-    vertical = v_score > h_score * 1.15
-    quarter = 90 if vertical else 0
-    skew = -v_angle if vertical else h_angle
-    turned = _turn(image, quarter)
-    method, confidence = "profile", min(1.0, abs(h_score - v_score) / max(h_score, v_score, 1e-9) * 3)
+    ratio = max(h_score, v_score) / max(min(h_score, v_score), 1e-9)
+    quarter = 90 if v_score > h_score else 0
+    method, confidence = "profile", min(1.0, (ratio - 1.0) * 3)
     if engine is not None:
-        flip, confidence, method = _upside_down(_reading_copy(turned), skew, engine)
-        if flip:
-            quarter = (quarter + 180) % 360
-            turned = _turn(image, quarter)
+        # A clear axis leaves up or down to decide; a tie (tables, stamps) all four turns.
+        candidates = (quarter, quarter + 180) if ratio >= AXIS_RATIO else (0, 90, 180, 270)
+        quarter, confidence, method = _read_test(image, candidates, (h_angle, v_angle), engine)
+    skew = -v_angle if quarter in (90, 270) else h_angle
+    turned = _turn(image, quarter)
     if abs(skew) >= 0.15:
         turned = rotate_small(turned, skew)
     return Upright(turned, quarter, round(skew, 2), confidence, method)
@@ -92,9 +103,7 @@ def rotate_small(image: Image.Image, angle: float) -> Image.Image:
     h, w = arr.shape[:2]
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     fill = 255 if arr.ndim == 2 else (255,) * arr.shape[2]
-    out = cv2.warpAffine(
-        arr, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=fill
-    )
+    out = cv2.warpAffine(arr, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=fill)
     return Image.fromarray(out)
 
 
@@ -164,28 +173,55 @@ def _reading_copy(image: Image.Image) -> NDArray[np.uint8]:
     return u8(cv2.resize(gray, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA))
 
 
-def _upside_down(gray: NDArray[np.uint8], skew: float, engine: _OrientationEngine) -> tuple[bool, float, str]:
-    """(turn 180?, confidence, method) for a page whose text runs horizontally."""
-    if abs(skew) >= 0.15:
-        gray = np.asarray(rotate_small(Image.fromarray(gray), skew))
-    strips = _text_strips(gray)
-    margin = 0.0
-    read = 0
-    for strip in strips:
-        a = engine.read_line(strip, timeout=3.0)
-        b = engine.read_line(np.ascontiguousarray(strip[::-1, ::-1]), timeout=3.0)
-        margin += _plausibility(a) - _plausibility(b)
-        read += 1
-        if abs(margin) / read >= 0.3:  # clear enough: spare the other strips
+def _read_test(
+    image: Image.Image, candidates: tuple[int, ...], angles: tuple[float, float], engine: _OrientationEngine
+) -> tuple[int, float, str]:
+    """(quarter turn, confidence, method): the turn whose text lines read as the words of our forms.
+
+    Strips are cut once per axis; the opposite turn of the same axis reads the strips flipped.
+    Upside-down or sideways text can read with high confidence as junk ("VLUYAVI"), so the
+    score counts *known words* (form vocabulary, dates, numbers), with the engine's
+    confidence only as a tie-breaker. No known word either way: Tesseract OSD decides.
+    """
+    strips: dict[int, list[NDArray[np.uint8]]] = {}
+    for axis in sorted({q % 180 for q in candidates}):
+        copy = _reading_copy(_turn(image, axis))
+        skew = angles[0] if axis == 0 else -angles[1]
+        if abs(skew) >= 0.15:
+            copy = np.asarray(rotate_small(Image.fromarray(copy), skew))
+        strips[axis] = _text_strips(copy, count=4)
+    scores = dict.fromkeys(candidates, 0.0)
+    for k in range(4):
+        for q in candidates:
+            axis_strips = strips[q % 180]
+            if k < len(axis_strips):
+                strip = axis_strips[k] if q < 180 else np.ascontiguousarray(axis_strips[k][::-1, ::-1])
+                got = engine.read_line(strip, timeout=3.0)
+                scores[q] += _word_score(got.text) + 0.5 * _plausibility(got)
+        lead = sorted(scores.values(), reverse=True)
+        if lead[0] - lead[1] >= 2.0:  # clear enough: spare the other strips
             break
-    if read and abs(margin) / read >= 0.12:
-        return margin < 0, min(1.0, abs(margin) / read), "ocr"
-    osd = engine.detect_orientation(gray)
-    if osd is not None and osd[1] >= 1.5 and osd[0] in (0, 180):
-        return osd[0] == 180, min(1.0, osd[1] / 15), "osd"
-    if strips:
-        return margin < 0, 0.3, "ocr"
-    return False, 0.0, "profile"
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    best, top = ranked[0]
+    runner = ranked[1][1] if len(ranked) > 1 else 0.0
+    if top - runner >= 1.0:
+        return best, min(1.0, (top - runner) / 4), "ocr"
+    osd = engine.detect_orientation(_reading_copy(image))
+    if osd is not None and osd[1] >= 1.5:
+        turn = (360 - osd[0]) % 360  # OSD gives the image's clockwise turn; we undo it
+        if turn in candidates or len(candidates) == 4:
+            return turn, min(1.0, osd[1] / 15), "osd"
+    return best, 0.2, "ocr"
+
+
+def _word_score(text: str) -> float:
+    """How many tokens of `text` are words of our forms, dates or long numbers."""
+    hits = 0.0
+    for token in re.findall(r"[A-Za-z]{2,}|[0-9][0-9./-]{3,}", text):
+        up = token.upper()
+        if up in FORM_WORDS or _NUMBERS.fullmatch(token):
+            hits += 1
+    return hits
 
 
 def _plausibility(read: OcrText) -> float:

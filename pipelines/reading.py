@@ -76,25 +76,40 @@ def read_page_image(page: PageSource, engines: PageEngines) -> PageResult:
         if result is not None:
             return result
     turned = make_upright(page.image, engines.tesseract)
-    reading = _read_upright(turned.image, engines)
-    reading = replace(reading, rotation=turned.rotation, skew=turned.skew)
-    return PageResult(reading, turned.image)
+    reading, image, flipped = _read_upright(turned.image, engines)
+    rotation = (turned.rotation + (180 if flipped else 0)) % 360
+    skew = -turned.skew if flipped else turned.skew
+    reading = replace(reading, rotation=rotation, skew=skew)
+    return PageResult(reading, image)
 
 
 # ---- OCR path ------------------------------------------------------------------------------------------
 
 
-def _read_upright(image: Image.Image, engines: PageEngines) -> PageReading:
+def _read_upright(image: Image.Image, engines: PageEngines) -> tuple[PageReading, Image.Image, bool]:
+    """(reading, the image its boxes refer to, whether that image was turned 180° more)."""
     gray = np.ascontiguousarray(to_gray(image))
     tess = engines.tesseract
-    reader = OcrCellReader(gray, tess)
     grid = find_grid(gray)
     if grid is not None and grid.cols >= 4:
-        layout = find_layout(gray, reader, grid)
-        if layout is not None:
-            rows = read_list(gray, reader, layout)
-            return PageReading(PageKind.LIST, supporters=rows.supporters, notes=rows.notes)
+        # A ruled table whose header does not read may be upside down (orientation is a
+        # guess on noisy pages): the header row, read both ways, settles it.
+        for flipped in (False, True):
+            view = np.ascontiguousarray(gray[::-1, ::-1]) if flipped else gray
+            table = find_grid(view) if flipped else grid
+            if table is None:
+                continue
+            reader = OcrCellReader(view, tess)
+            layout = find_layout(view, reader, table)
+            if layout is not None:
+                rows = read_list(view, reader, layout)
+                shown = image.transpose(Image.Transpose.ROTATE_180) if flipped else image
+                return PageReading(PageKind.LIST, supporters=rows.supporters, notes=rows.notes), shown, flipped
+    return _read_text_page(image, gray, engines, grid), image, False
 
+
+def _read_text_page(image: Image.Image, gray: Any, engines: PageEngines, grid: Any) -> PageReading:
+    tess = engines.tesseract
     rgb = np.asarray(image.convert("RGB"))
     card_boxes = _find_cards(rgb)
     bands = text_bands(gray, mask=[_grow(b, gray.shape, 0.03) for b in card_boxes])
@@ -157,14 +172,12 @@ def _from_text_layer(page: PageSource, engines: PageEngines) -> PageResult | Non
     fields = find_fields(lines)
     words = TextLayerCellReader(page.words)
     if _mentions_list_header(lines):
-        grid = find_grid(gray)
+        grid = find_grid(gray, size=1000)
         if grid is not None:
             layout = find_layout(gray, words, grid)
             if layout is not None:
                 rows = read_list(gray, words, layout)
-                reading = PageReading(
-                    PageKind.LIST, supporters=rows.supporters, from_text_layer=True, notes=rows.notes
-                )
+                reading = PageReading(PageKind.LIST, supporters=rows.supporters, from_text_layer=True, notes=rows.notes)
                 return PageResult(reading, page.image)
     kind = decide(Cues(False, fields, 0, card_word_count(lines)))
     if kind is PageKind.LETTER:

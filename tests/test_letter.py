@@ -36,9 +36,12 @@ def test_split_label(text: str, want: tuple[str, str] | None) -> None:
 
 
 def test_fields_need_core_labels() -> None:
-    lines = [OcrLine(t, 0.9, (0, i * 10, 100, i * 10 + 8)) for i, t in enumerate(
-        ["SURAT PERNYATAAN DUKUNGAN", "Nama : A", "NIK : 3171011402886413", "Yang bertanda tangan di bawah ini"]
-    )]
+    lines = [
+        OcrLine(t, 0.9, (0, i * 10, 100, i * 10 + 8))
+        for i, t in enumerate(
+            ["SURAT PERNYATAAN DUKUNGAN", "Nama : A", "NIK : 3171011402886413", "Yang bertanda tangan di bawah ini"]
+        )
+    ]
     fields = find_fields(lines)
     assert fields.title and is_letter(fields)
     assert fields.caption is None  # "bertanda tangan" is not the box caption
@@ -47,12 +50,11 @@ def test_fields_need_core_labels() -> None:
 
 @pytest.mark.parametrize("seed", [21, 22])
 def test_generated_letter(seed: int) -> None:
-    from synth.people import make_people
-    from synth.render import render_letter
-
     from pipelines.domain import PageKind, Reason
     from pipelines.pages import PageSource
     from pipelines.reading import read_page
+    from synth.people import make_people
+    from synth.render import render_letter
 
     person = make_people(1, seed=seed)[0]
     page = render_letter(person, seed, dpi=200)

@@ -50,8 +50,9 @@ def _read(seed: int, nik_style: str, dpi: int = 200, n: int = 12, landscape: boo
     from synth.people import make_people
     from synth.render import render_list
 
-    page = render_list(make_people(n, seed=seed), seed=seed, dpi=dpi, rows_per_page=15,
-                       nik_style=nik_style, landscape=landscape)[0]
+    page = render_list(
+        make_people(n, seed=seed), seed=seed, dpi=dpi, rows_per_page=15, nik_style=nik_style, landscape=landscape
+    )[0]
     gray = np.ascontiguousarray(np.asarray(page.image.convert("L")))
     reader = OcrCellReader(gray, engine())
     layout = find_layout(gray, reader)

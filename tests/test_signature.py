@@ -56,11 +56,10 @@ def test_thumbprint_is_signed() -> None:
 
 
 def test_generated_marks() -> None:
+    from pipelines.table import find_grid
     from synth.people import make_people
     from synth.render import render_list_page
     from synth.supporter_list import ListOptions
-
-    from pipelines.table import find_grid
 
     marks = ("signature", "thumbprint", "empty", "signature", "empty")
     options = ListOptions(rows_per_page=10, marks=marks)

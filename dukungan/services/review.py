@@ -284,9 +284,7 @@ def decide(
     if item.claimed_by != verifier_id or item.status not in CLAIMABLE:
         raise errors.LeaseLost(f"review item {item_id} is not leased to you")
     stage = item.status
-    supporter = session.get(Supporter, item.supporter_id, with_for_update=True)
-    if supporter is None:
-        raise errors.NotFound.of("supporter", item.supporter_id)
+    supporter = supporter_of(session, item, lock=True)
     before = _snapshot(supporter)
     if decision == "reject":
         reason = _reject_reason(reason, supporter)  # before the re-check replaces the reasons
@@ -348,9 +346,7 @@ def resolve(
     item = _locked_item(session, item_id)
     if item.status != ESCALATED:
         raise errors.Conflict(f"review item {item_id} is {item.status}, not escalated", code="NOT_ESCALATED")
-    supporter = session.get(Supporter, item.supporter_id, with_for_update=True)
-    if supporter is None:
-        raise errors.NotFound.of("supporter", item.supporter_id)
+    supporter = supporter_of(session, item, lock=True)
     before = _snapshot(supporter)
     if decision == "reject":
         reason = _reject_reason(reason or (item.first_decision or {}).get("reason"), supporter)
@@ -385,6 +381,13 @@ def get_item(session: Session, item_id: str, user_id: str, role: str) -> ReviewI
     if item is None or (role != Role.ADMIN.value and item.claimed_by != user_id):
         raise errors.NotFound.of("review item", item_id)
     return item
+
+
+def supporter_of(session: Session, item: ReviewItem, *, lock: bool = False) -> Supporter:
+    supporter = session.get(Supporter, item.supporter_id, with_for_update=lock)
+    if supporter is None:  # a foreign key guards this
+        raise errors.NotFound.of("supporter", item.supporter_id)
+    return supporter
 
 
 def list_items(session: Session, status: str, election_id: str | None = None, limit: int = 100

@@ -54,7 +54,7 @@ def create_submission(body: SubmissionCreate, candidate: OperableCandidate, user
 @router.get("/submissions/{submission_id}", response_model=SubmissionWithCounts, tags=["submissions"])
 def get_submission(sub: ReadableSubmission, session: SessionDep) -> SubmissionWithCounts:
     """The submission with `counts` of its own documents and supporter entries."""
-    return submission_out(sub, counting.submission_counts(session, sub.id))
+    return submission_out(sub, counting.submission_counts(session, sub))
 
 
 @router.post("/submissions/{submission_id}/documents", status_code=status.HTTP_202_ACCEPTED,

@@ -122,16 +122,14 @@ class QueueCounts(BaseModel):
 
 
 def _public(session: Session, item: ReviewItem) -> ReviewItemPublic:
-    supporter = session.get(Supporter, item.supporter_id)
-    if supporter is None:
-        raise errors.NotFound.of("supporter", item.supporter_id)
-    base = f"/api/v1/review/items/{item.id}/evidence"
+    supporter = review.supporter_of(session, item)
+    base = f"{API_PREFIX}/review/items/{item.id}/evidence"
     return ReviewItemPublic(
         id=item.id,
         supporter=SupporterPublic.model_validate(supporter),
         reasons=[Reason(r) for r in supporter.reasons],
         evidence=[Evidence(kind=k, url=f"{base}/{k}") for k in review.evidence_kinds(session, supporter)],
-        lease_expires_at=review.aware(item.lease_expires_at),
+        lease_expires_at=item.lease_expires_at,
         lease_seconds_left=review.lease_seconds_left(item),
         status=item.status,
         election_id=item.election_id,
@@ -139,14 +137,6 @@ def _public(session: Session, item: ReviewItem) -> ReviewItemPublic:
         read_values=supporter.read_values or {},
         first_decision=FirstDecision.model_validate(item.first_decision) if item.first_decision else None,
     )
-
-
-def _supporter(session: Session, item_id: str) -> Supporter:
-    item = session.get(ReviewItem, item_id)
-    assert item is not None
-    supporter = session.get(Supporter, item.supporter_id)
-    assert supporter is not None
-    return supporter
 
 
 # -- routes ------------------------------------------------------------------------------------
@@ -225,8 +215,7 @@ def set_second_look(body: SecondLook, election: AdminElection, user: AdminUser,
                              "description": "A JPEG crop, or the voter record as JSON"}})
 def evidence(item_id: str, kind: Literal["form_crop", "id_card_crop", "voter_record"], user: Reviewer,
              session: SessionDep, rt: RuntimeDep) -> Any:
-    item = review.get_item(session, item_id, user.id, user.role)
-    supporter = _supporter(session, item.id)
+    supporter = review.supporter_of(session, review.get_item(session, item_id, user.id, user.role))
     if kind == "voter_record":
         voter = review.voter_record(session, supporter)
         if voter is None:

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
-from pipelines.domain import SupporterStatus
+from dukungan.services.counting import COUNTED, _spread_unit_of
 from pipelines.regions import default_regions
 from storage.models import Candidate, Document, Election, Submission, Supporter, User, VoterImport
 
-COUNTED = (SupporterStatus.VERIFIED.value, SupporterStatus.ACCEPTED.value)
 LIST_LIMIT = 200
 
 
@@ -73,7 +72,8 @@ class SpreadRow:
 
 
 def spread_rows(session: Session, candidate: Candidate, election: Election) -> list[SpreadRow]:
-    """Counted supporters per spread unit (district for a regency race, regency for a province)."""
+    """Counted supporters per spread unit (district for a regency race, regency for a province),
+    by the same unit rule as the candidate status (`counting`), so the table adds up to it."""
     regions = default_regions()
     rows = session.execute(
         select(Supporter.district_code, func.count())
@@ -83,8 +83,7 @@ def spread_rows(session: Session, candidate: Candidate, election: Election) -> l
     per_unit: Counter[str] = Counter()
     for district, n in rows:
         if district and regions.contains(election.region_code, district):
-            canonical = regions.canonical_district(district)
-            per_unit[canonical[:4] if election.level == "province" else canonical] += n
+            per_unit[_spread_unit_of(election.level, district)] += n
     units = (regions.regencies_of(election.region_code) if election.level == "province"
              else regions.districts_of(election.region_code))
     names = {u.code: u.name for u in units}

@@ -80,7 +80,7 @@ class RapidEngine:
 
     name = "rapid"
 
-    def __init__(self, *, threads: int | None = None, use_angle_classifier: bool = True) -> None:
+    def __init__(self, *, threads: int | None = 1, use_angle_classifier: bool = True) -> None:
         self._threads = threads
         self._use_cls = use_angle_classifier
         self._ocr: Any = None
@@ -166,9 +166,7 @@ class RapidEngine:
 
     # -- beyond the port -------------------------------------------------------------
 
-    def read_line_detail(
-        self, image: Image, *, charset: str | None = None, timeout: float = 10.0
-    ) -> LineDetail:
+    def read_line_detail(self, image: Image, *, charset: str | None = None, timeout: float = 10.0) -> LineDetail:
         """`read_line` with every character's probability."""
         return self.read_lines_detail([image], charset=charset, timeout=timeout)[0]
 
@@ -197,7 +195,8 @@ class RapidEngine:
         scale = 1.0
         if max_side is not None and max(h, w) > max_side:
             scale = max_side / max(h, w)
-            bgr = cv2.resize(bgr, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+            small = cv2.resize(bgr, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+            bgr = np.ascontiguousarray(small, dtype=np.uint8)
 
         def run() -> list[tuple[int, int, int, int]]:
             det = self._ocr.text_det

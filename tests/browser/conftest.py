@@ -50,7 +50,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     broker = build_broker(settings, stub=True)
     rt = Runtime.build(settings, send=make_sender(broker, settings.queue_name))
     register(broker, rt, lambda: Engines(tessdata=settings.tessdata_dir))
-    worker = dramatiq.Worker(broker, worker_threads=2, queues={settings.queue_name})
+    # One thread: pdfium is not thread-safe, and two threads rendering PDF pages at once crash the
+    # process (seen here: SIGSEGV in pypdfium2 `page.render`); pipelines/pages.py has no lock yet.
+    worker = dramatiq.Worker(broker, worker_threads=1, queues={settings.queue_name})
     worker.start()
     server = uvicorn.Server(uvicorn.Config(create_app(rt), host="127.0.0.1", port=free_port(),
                                            log_level="warning"))

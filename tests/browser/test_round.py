@@ -123,7 +123,10 @@ def test_upload_process_review_count(browser: Any, live: Live) -> None:
     # -- candidate after: the count moved; spread, reasons, search; phone width; English -----
     team.reload()
     assert _counted(team) == before + 1
-    team.fill("[data-testid=search]", "")
+    team.fill("[data-testid=search]", "31")
+    team.press("[data-testid=search]", "Enter")
+    team.wait_for_selector("[data-testid=results] tbody tr")
+    assert team.locator("[data-testid=results] tbody td.mono").count() >= 1
     team.screenshot(path=str(DOCS / "candidate.png"), full_page=True)
     team.click("[data-testid=lang-toggle]")
     assert EN("cd.title") in team.inner_text("h1")

@@ -34,8 +34,9 @@
   }
   function setStatus(status) {
     subStatus = status;
-    const badge = document.getElementById("sub-status");
-    badge.className = "badge s-" + status; badge.textContent = T("status." + status);
+    for (const badge of document.querySelectorAll("#sub-status, [data-sub-badge='" + submissionId + "']")) {
+      badge.className = "badge s-" + status; badge.textContent = T("status." + status);
+    }
     const open = status === "open";
     drop.hidden = !open;
     document.getElementById("closed-note").hidden = open;

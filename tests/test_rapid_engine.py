@@ -1,0 +1,89 @@
+"""RapidEngine: recognition of pre-cropped lines, detection, timeouts, NFKC output.
+
+One engine per module (the models load in ~1 s); few OCR calls, on the fictional specimen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from pipelines.engines.base import EngineTimeout, OcrEngine, OcrLine
+from pipelines.engines.rapid import RapidEngine, _ctc_decode, reading_order
+
+SPECIMEN = Path("/work/shared/external/ktp-specimen-chawza/image_clean.jpeg")
+NIK_BOX = (300, 195, 650, 235)  # the NIK value on the 1090 x 707 specimen
+
+
+@pytest.fixture(scope="module")
+def engine() -> Iterator[RapidEngine]:
+    eng = RapidEngine()
+    yield eng
+    eng.close()
+
+
+@pytest.fixture(scope="module")
+def specimen() -> np.ndarray:
+    if not SPECIMEN.exists():
+        pytest.skip("specimen image not present")
+    img = cv2.imread(str(SPECIMEN))
+    assert img is not None
+    return np.ascontiguousarray(img[:, :, ::-1], dtype=np.uint8)
+
+
+def test_it_is_an_ocr_engine(engine: RapidEngine) -> None:
+    port: OcrEngine = engine
+    assert port.name == "rapid"
+
+
+def test_read_line_with_digits_only_reads_the_specimen_nik(engine: RapidEngine, specimen: np.ndarray) -> None:
+    x0, y0, x1, y1 = NIK_BOX
+    out = engine.read_line(specimen[y0:y1, x0:x1], charset="0123456789")
+    assert out.text == "3171234567890123"
+    assert 0.5 < out.confidence <= 1.0
+
+
+def test_read_lines_detects_and_reads_in_reading_order(engine: RapidEngine, specimen: np.ndarray) -> None:
+    lines = engine.read_lines(specimen)
+    texts = [ln.text for ln in lines]
+    nik = next(i for i, t in enumerate(texts) if "3171234567890123" in t)
+    label = texts.index("NIK")
+    assert label < nik  # the label, left of the value on the same row, comes first
+    assert all(0.0 <= ln.confidence <= 1.0 for ln in lines)
+    assert any("PROVINSI" in t for t in texts[:nik])
+
+
+def test_a_call_past_its_deadline_raises_and_the_engine_recovers(engine: RapidEngine, specimen: np.ndarray) -> None:
+    engine.read_line(specimen[:40, :200])  # loaded
+    with pytest.raises(EngineTimeout):
+        engine.read_lines(specimen, timeout=0.001)
+    x0, y0, x1, y1 = NIK_BOX
+    assert engine.read_line(specimen[y0:y1, x0:x1], charset="0123456789").text == "3171234567890123"
+
+
+def test_grayscale_input_is_accepted(engine: RapidEngine, specimen: np.ndarray) -> None:
+    x0, y0, x1, y1 = NIK_BOX
+    gray = np.asarray(cv2.cvtColor(specimen[y0:y1, x0:x1], cv2.COLOR_RGB2GRAY), dtype=np.uint8)
+    assert engine.read_line(gray, charset="0123456789").text == "3171234567890123"
+
+
+def test_ctc_output_is_nfkc_normalised() -> None:
+    chars = ["blank", "３", "1", " "]
+    preds = np.zeros((4, 4), np.float32)
+    preds[0, 1] = preds[1, 0] = preds[2, 2] = preds[3, 2] = 0.9  # "３", blank, "1", "1" (repeat)
+    out = _ctc_decode(preds, chars)
+    assert out.text == "31"
+    assert out.confidence == pytest.approx(0.9)
+
+
+def test_reading_order_groups_rows() -> None:
+    lines = [
+        OcrLine("b", 1.0, (300, 102, 400, 120)),
+        OcrLine("c", 1.0, (10, 150, 100, 170)),
+        OcrLine("a", 1.0, (10, 100, 100, 121)),
+    ]
+    assert [ln.text for ln in reading_order(lines)] == ["a", "b", "c"]
