@@ -8,6 +8,7 @@ closes it, waits for the reading and the checks, and prints the candidate's stat
 from __future__ import annotations
 
 import json
+import logging
 import os
 import secrets
 import subprocess
@@ -60,11 +61,12 @@ def _poll(client: httpx.Client, path: str, until: Any, what: str) -> dict[str, A
 def drive(url: str, token: str, seed: int) -> dict[str, Any]:
     """Everything a commission does for one candidate, through the public API."""
     from synth.documents import make_submission
-    from synth.people import voter_list_csv
+    from synth.people import make_people, voter_list_csv
     from synth.regions import JAKARTA
 
     files, truth, people = make_submission(seed, n_letters=3, n_list_pages=1, rows_per_page=10,
                                            districts=JAKARTA, with_zip=True)
+    neighbours = make_people(3000, seed + 1, JAKARTA)
     admin = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=120)
     code = f"DEMO-{seed}-{int(time.time())}"
     el = admin.post("/api/v1/elections", json={"code": code, "name": "Pilgub DKI Jakarta (demo)",
@@ -74,7 +76,8 @@ def drive(url: str, token: str, seed: int) -> dict[str, Any]:
     print(f"election {election['code']}: {election['name']}")
     # the voter list: the sample's people and some neighbours who did not sign
     imp = admin.post(f"/api/v1/elections/{election['id']}/voters",
-                     files={"file": ("dpt.csv", voter_list_csv(people).encode(), "text/csv")}).json()
+                     files={"file": ("dpt.csv", voter_list_csv([*people, *neighbours]).encode(),
+                                                "text/csv")}).json()
     job = _poll(admin, f"/api/v1/imports/{imp['import_id']}", lambda b: b["status"] != "running", "the DPT")
     print(f"voter list: {job['rows_loaded']} loaded, {job['rows_rejected']} rejected")
     cand = admin.post(f"/api/v1/elections/{election['id']}/candidates",
@@ -105,6 +108,7 @@ def drive(url: str, token: str, seed: int) -> dict[str, Any]:
 
 
 def run_demo(settings: Settings, *, host: str, port: int, keep: bool, seed: int) -> int:
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     var = Path("var")
     var.mkdir(exist_ok=True)
     token = settings.admin_token or secrets.token_urlsafe(24)

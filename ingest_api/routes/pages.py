@@ -169,7 +169,7 @@ def submission_documents(request: Request, submission_id: str, user: OperatorPag
     rt = request.app.state.rt
     sub = submission_in_scope(*OPERATORS)(submission_id, user, rt)
     with rt.db.session() as session:
-        counts = counting.submission_counts(session, sub.id)
+        counts = counting.submission_counts(session, sub)
         docs = [document_out(d).model_dump(mode="json") for d in queries.documents(session, sub.id)]
     return {"status": sub.status, "documents": docs, "supporters": counts.supporters,
             "counted": counts.counted}
