@@ -8,6 +8,7 @@ single-line call (`read_line`), with a character whitelist where the field allow
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from typing import Protocol
 
@@ -152,11 +153,20 @@ class TextLayerCellReader:
 
     def __init__(self, words: tuple[TextWord, ...]) -> None:
         self.words = words
+        self._by_top = sorted(words, key=lambda w: w.box[1])
+        self._tops = [w.box[1] for w in self._by_top]
+        self._tall = max((w.box[3] - w.box[1] for w in words), default=0)
+
+    def _near(self, box: Box) -> tuple[TextWord, ...]:
+        """The words that can lie in `box` (by their top edge), without scanning the page."""
+        lo = bisect.bisect_left(self._tops, box[1] - self._tall)
+        hi = bisect.bisect_right(self._tops, box[3])
+        return tuple(self._by_top[lo:hi])
 
     def read(
         self, box: Box, *, charset: str | None = None, boxed_digits: bool = False, height: int = LINE_HEIGHT
     ) -> OcrText:
-        text = words_in(self.words, box)
+        text = words_in(self._near(box), box)
         if charset:
             text = " ".join("".join(ch for ch in word if ch in charset) for word in text.split())
         return OcrText(text.strip(), 1.0)
@@ -164,7 +174,9 @@ class TextLayerCellReader:
     def ink_width(self, box: Box, *, boxed_digits: bool = False) -> float:
         x0, y0, x1, y1 = box
         inside = [
-            w for w in self.words if x0 <= (w.box[0] + w.box[2]) / 2 <= x1 and y0 <= (w.box[1] + w.box[3]) / 2 <= y1
+            w
+            for w in self._near(box)
+            if x0 <= (w.box[0] + w.box[2]) / 2 <= x1 and y0 <= (w.box[1] + w.box[3]) / 2 <= y1
         ]
         if not inside:
             return 0.0

@@ -32,6 +32,7 @@ class Cues:
     letter: LetterFields | None = None  # labelled fields found among the text lines
     card_regions: int = 0  # card-shaped regions found
     card_words: int = 0  # distinct e-KTP words among the text lines
+    ruled_table: bool = False  # a ruled table that is not a supporter list (handover, recap)
 
 
 def card_word_count(lines: list[OcrLine]) -> int:
@@ -52,6 +53,8 @@ def decide(cues: Cues) -> PageKind:
     letter = cues.letter
     if letter is not None and is_letter(letter) and (letter.title or letter.caption is not None or cues.card_words < 2):
         return PageKind.LETTER
-    if cues.card_regions > 0 or cues.card_words >= 3:
+    # Card-shaped regions alone are weak evidence on a page with a ruled table (a stamp or a
+    # table cell can look card-shaped); such a page needs the e-KTP words as well.
+    if (cues.card_regions > 0 and not cues.ruled_table) or cues.card_words >= 3:
         return PageKind.ID_CARDS
     return PageKind.OTHER

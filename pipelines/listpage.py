@@ -133,8 +133,11 @@ def read_list(gray: Gray, reader: CellReader, layout: ListLayout) -> ListResult:
         or reader.ink_width(grid.span(r, *cols["name"])) >= 0.15
     ]
     text_height = _print_height(reader, grid, cols, filled)
-    for number, r in enumerate(filled, start=1):
-        out.append(_read_row(gray, reader, grid, r, cols, number, text_height))
+    for r in filled:
+        row = _read_row(gray, reader, grid, r, cols, len(out) + 1, text_height)
+        if not out and r == filled[0] and _numbering_row(row):
+            continue  # the "(1) (2) (3) ..." row under the header that noise made look filled
+        out.append(row)
     if not out:
         notes.append("list table without filled rows")
     return ListResult(tuple(out), tuple(notes))
@@ -194,7 +197,11 @@ def _read_row(
     sig_conf = 0.0
     if "signature" in cols:
         x0, y0, x1, y1 = grid.span(r, *cols["signature"])
-        check = check_signature(gray[max(0, y0) : y1, max(0, x0) : x1], text_height=text_height)
+        check = check_signature(
+            gray[max(0, y0) : y1, max(0, x0) : x1],
+            text_height=text_height,
+            straight=not isinstance(reader, OcrCellReader),
+        )
         signed, sig_conf = check.signed, check.confidence
 
     if nik is None or nik_conf < NIK_MIN_CONFIDENCE or matches_printed(nik, birth_date, sex):
@@ -266,6 +273,10 @@ def sex_by_shape(ink: Gray | None) -> str | None:
     bottom = glyph[int(h * 0.85) :, :].any(axis=0).mean()
     top = glyph[: int(h * 0.15) + 1, :].any(axis=0).mean()
     return "L" if bottom >= 0.7 and top <= 0.5 else None
+
+
+def _numbering_row(row: SupporterRead) -> bool:
+    return row.nik is None and len((row.name or "").replace(" ", "")) <= 2
 
 
 def plausible_length(text: str, expected: float | None) -> bool:

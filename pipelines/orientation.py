@@ -1,17 +1,21 @@
 """Turn a page upright: quarter turns (0/90/180/270) and skew up to about ±6°.
 
 Measured on the tesseract-test and OCRmyPDF samples (A4 at 300 dpi, one core):
-Tesseract OSD (`DetectOrientationScript`) is right but costs 300-550 ms a page, about as
-much as reading a whole list page cell by cell. So the default is cheap and OSD is only the
-fallback:
+Tesseract OSD (`DetectOrientationScript`) costs 300-550 ms a page, about as much as reading
+a whole list page cell by cell, and on noisy generated lists with stamps it was wrong
+(180° for an upright page). So OSD is only the last resort:
 
 1. *Axis and skew* from projection profiles of a ~1000 px copy with ruling lines removed:
    ink pixels are sheared by candidate angles and binned by row; text lines make the
    sharpest profile at the true angle. Doing it on the transposed points too tells
-   horizontal text (0/180) from vertical text (90/270). ~10-20 ms.
-2. *Upright or upside down*: a few text-line strips are read with Tesseract (single-line
-   mode, ~10 ms each) as they are and turned 180°; upside-down Latin text reads with far
-   lower confidence. Only when the margin is thin is OSD asked.
+   horizontal text (0/180) from vertical text (90/270). ~20-40 ms. (reading.py tries a
+   supporter list on this cheap turn first: its header row, read both ways up, settles
+   up and down without any of the below.)
+2. *Which way up*: a few text-line strips are read with Tesseract (single-line mode, ~10 ms
+   each) for each candidate turn, and scored by the *known words* they yield (the forms'
+   vocabulary, dates, long numbers). Upside-down text can read with high confidence as
+   junk, so confidence is only a tie-breaker. A tied axis tries all four turns. No known
+   word either way: OSD, then the profile's guess.
 
 The skew is corrected with one affine warp of the full image (white border).
 """
@@ -31,15 +35,14 @@ from pipelines.engines.base import OcrText
 from pipelines.table import morph, u8
 
 AXIS_RATIO = 1.15  # profile sharpness of one axis over the other that settles the axis
-FORM_WORDS = frozenset(
-    """NAMA NIK TEMPAT TGL TANGGAL LAHIR JENIS KELAMIN ALAMAT TANDA TANGAN CAP JEMPOL NO RT RW
+_FORM_WORDS_TEXT = """NAMA NIK TEMPAT TGL TANGGAL LAHIR JENIS KELAMIN ALAMAT TANDA TANGAN CAP JEMPOL NO RT RW
     KEL DESA KELURAHAN KECAMATAN KABUPATEN KOTA PROVINSI PEKERJAAN AGAMA SURAT PERNYATAAN
     DUKUNGAN PEMILIHAN GUBERNUR WAKIL BUPATI WALIKOTA WALI TAHUN DAN YANG INI DENGAN DI BAWAH
     SAYA ATAS CALON PASANGAN PERSEORANGAN DAERAH KHUSUS DAFTAR PENDUKUNG HALAMAN DARI MODEL
     JL JALAN DUSUN KP PERUM BLOK LAKI PEREMPUAN ISLAM KRISTEN KATOLIK HINDU BUDDHA WNI KAWIN
     BELUM SEUMUR HIDUP GOL DARAH BERLAKU HINGGA JAKARTA UNTUK KEPADA OLEH KOMISI PEMILIHAN UMUM
-    KPU THE AND OF TO IN IS FOR THAT WITH ON ARE THIS IT AS BE""".split()
-)
+    KPU THE AND OF TO IN IS FOR THAT WITH ON ARE THIS IT AS BE"""
+FORM_WORDS = frozenset(_FORM_WORDS_TEXT.split())
 _NUMBERS = re.compile(r"\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{4,}")
 WORK_SIZE = 1000  # long side of the copy used for axis and skew
 READ_SIZE = 1800  # long side of the copy read to tell up from down

@@ -37,7 +37,7 @@ from pipelines.lines import merge_rows, read_bands, text_bands
 from pipelines.listpage import find_layout, read_list
 from pipelines.orientation import apply, make_upright, to_gray
 from pipelines.pages import PageSource
-from pipelines.table import find_grid
+from pipelines.table import Grid, find_grid
 from pipelines.textlayer import text_lines
 
 Box = tuple[int, int, int, int]
@@ -75,22 +75,41 @@ def read_page_image(page: PageSource, engines: PageEngines) -> PageResult:
         result = _from_text_layer(page, engines)
         if result is not None:
             return result
+    # Lists first, on the cheap turn (axis and skew from profiles, no OCR): a list's header row,
+    # tried both ways up, settles up and down by itself. Other pages pay for the OCR test.
+    cheap = make_upright(page.image, None)
+    gray = np.ascontiguousarray(to_gray(cheap.image))
+    grid = find_grid(gray)
+    found = _try_list(cheap.image, gray, grid, engines)
+    if found is not None:
+        return _turned(found, cheap.rotation, cheap.skew)
     turned = make_upright(page.image, engines.tesseract)
-    reading, image, flipped = _read_upright(turned.image, engines)
-    rotation = (turned.rotation + (180 if flipped else 0)) % 360
-    skew = -turned.skew if flipped else turned.skew
-    reading = replace(reading, rotation=rotation, skew=skew)
+    if (turned.rotation, turned.skew) != (cheap.rotation, cheap.skew):
+        gray = np.ascontiguousarray(to_gray(turned.image))
+        grid = find_grid(gray)
+        found = _try_list(turned.image, gray, grid, engines)
+        if found is not None:
+            return _turned(found, turned.rotation, turned.skew)
+    reading = _read_text_page(turned.image, gray, engines, grid)
+    return PageResult(replace(reading, rotation=turned.rotation, skew=turned.skew), turned.image)
+
+
+def _turned(found: tuple[PageReading, Image.Image, bool], rotation: int, skew: float) -> PageResult:
+    reading, image, flipped = found
+    rotation = (rotation + (180 if flipped else 0)) % 360
+    reading = replace(reading, rotation=rotation, skew=-skew if flipped else skew)
     return PageResult(reading, image)
 
 
 # ---- OCR path ------------------------------------------------------------------------------------------
 
 
-def _read_upright(image: Image.Image, engines: PageEngines) -> tuple[PageReading, Image.Image, bool]:
-    """(reading, the image its boxes refer to, whether that image was turned 180° more)."""
-    gray = np.ascontiguousarray(to_gray(image))
+def _try_list(
+    image: Image.Image, gray: Any, grid: Grid | None, engines: PageEngines
+) -> tuple[PageReading, Image.Image, bool] | None:
+    """(reading, the image its boxes refer to, whether that image was turned 180° more), or
+    None when the page holds no supporter list."""
     tess = engines.tesseract
-    grid = find_grid(gray)
     if grid is not None and grid.cols >= 4:
         # A ruled table whose header does not read may be upside down (orientation is a
         # guess on noisy pages): the header row, read both ways, settles it.
@@ -105,27 +124,42 @@ def _read_upright(image: Image.Image, engines: PageEngines) -> tuple[PageReading
                 rows = read_list(view, reader, layout)
                 shown = image.transpose(Image.Transpose.ROTATE_180) if flipped else image
                 return PageReading(PageKind.LIST, supporters=rows.supporters, notes=rows.notes), shown, flipped
-    return _read_text_page(image, gray, engines, grid), image, False
+    return None
 
 
 def _read_text_page(image: Image.Image, gray: Any, engines: PageEngines, grid: Any) -> PageReading:
     tess = engines.tesseract
     rgb = np.asarray(image.convert("RGB"))
-    card_boxes = _find_cards(rgb)
+    # Only regions the cards module confirms as e-KTPs are masked: a letter's block of
+    # labelled lines is card-shaped too, and masking it would hide the letter.
+    cards = _pasted_cards(rgb, engines) if _find_cards(rgb) else ()
+    cards = tuple(c for c in cards if c.bbox is not None and _has_card_header(gray, c.bbox, tess))
+    card_boxes = [c.bbox for c in cards if c.bbox is not None]
     bands = text_bands(gray, mask=[_grow(b, gray.shape, 0.03) for b in card_boxes])
     lines = merge_rows(read_bands(gray, tess, bands))
     fields = find_fields(lines)
-    kind = decide(Cues(False, fields, len(card_boxes), card_word_count(lines)))
+    kind = decide(Cues(False, fields, len(card_boxes), card_word_count(lines), grid is not None))
     notes: tuple[str, ...] = () if grid is None else ("ruled table without a supporter-list header",)
     if kind is PageKind.LETTER:
-        cards = _pasted_cards(rgb, engines) if card_boxes else ()
         nik_box = _value_box(fields.values["nik"].box, gray.shape) if "nik" in fields.values else None
         band_reader = OcrCellReader(gray, tess, ruled=False)
         supporter = read_letter_fields(gray, fields, band_reader, cards, nik_box=nik_box)
         return PageReading(PageKind.LETTER, supporters=(supporter,), id_cards=cards)
     if kind is PageKind.ID_CARDS:
-        return PageReading(PageKind.ID_CARDS, id_cards=_card_page(rgb, engines), notes=notes)
+        return PageReading(PageKind.ID_CARDS, id_cards=cards or _card_page(rgb, engines), notes=notes)
     return PageReading(PageKind.OTHER, notes=notes)
+
+
+def _has_card_header(gray: Any, box: Box, engine: TesseractEngine) -> bool:
+    """Whether the top of a card-shaped region reads PROVINSI / KABUPATEN / KOTA, as an e-KTP's
+    header does (a letter's block of labelled lines is card-shaped but has no such header)."""
+    x0, y0, x1, y1 = box
+    top = np.ascontiguousarray(gray[y0 : y0 + max(1, (y1 - y0) // 3), x0:x1])
+    if top.size == 0:
+        return False
+    bands = text_bands(top)[:3]
+    text = " ".join(line.text.upper() for line in read_bands(top, engine, bands))
+    return any(word in text for word in ("PROVINSI", "KABUPATEN", "KOTA", "PROV"))
 
 
 def _value_box(box: Box, shape: tuple[int, ...]) -> Box:

@@ -31,12 +31,16 @@ class SignatureCheck:
     confidence: float  # 0..1
 
 
-def check_signature(gray: Gray, *, printed: Gray | None = None, text_height: float | None = None) -> SignatureCheck:
+def check_signature(
+    gray: Gray, *, printed: Gray | None = None, text_height: float | None = None, straight: bool = False
+) -> SignatureCheck:
     """Judge a grey crop of the inside of a signature box (ruling may be included at the edges).
 
     `printed` is an optional mask (255 = printed text such as a caption) to ignore.
     `text_height`: the height in px of the page's printed capitals; a mark no larger than a
     printed glyph (the list's slot number "14. ....", a stray character) is not a signature.
+    `straight`: a rendered computer-made page, where the box's ruling cannot reach inside the
+    crop (the ruling removal, most of the cost, is skipped).
     """
     h, w = gray.shape[:2]
     if h < 8 or w < 8:
@@ -47,11 +51,12 @@ def check_signature(gray: Gray, *, printed: Gray | None = None, text_height: flo
     if gray.std() < 6 or level > 235:  # a flat box: Otsu would split noise
         return SignatureCheck(False, 0.0, 0.0, 0.95)
     binary = u8(otsu) & ((gray <= 200).astype(np.uint8) * 255)
-    # Ruling runs across the whole box; a signature's underline flourish does not.
-    horiz, _ = line_masks(binary, max(5, int(w * 0.8)))
-    _, vert = line_masks(binary, max(5, int(h * 0.8)))
-    lines = cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8))
-    binary = u8(cv2.bitwise_and(binary, cv2.bitwise_not(lines)))
+    if not straight:
+        # Ruling runs across the whole box; a signature's underline flourish does not.
+        horiz, _ = line_masks(binary, max(5, int(w * 0.8)))
+        _, vert = line_masks(binary, max(5, int(h * 0.8)))
+        lines = cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8))
+        binary = u8(cv2.bitwise_and(binary, cv2.bitwise_not(lines)))
     if printed is not None:
         binary = u8(cv2.bitwise_and(binary, cv2.bitwise_not(printed)))
     edge = max(2, int(min(h, w) * 0.06))

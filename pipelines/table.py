@@ -118,6 +118,11 @@ def _find_grid(gray: Gray, min_rows: int, min_cols: int) -> Grid | None:
     if bw < w * 0.3 or bh < h * 0.08:
         return None
     ys = _boundaries(horiz[y : y + bh, x : x + bw].sum(axis=1) / 255.0, bw * 0.5, y)
+    # Bridging can also weld the tops of a row of capitals into a "line"; a real row line is
+    # solid without it.
+    solid, _ = line_masks(binary[y : y + bh, x : x + bw], min_len)
+    cover = solid.sum(axis=1) / 255.0
+    ys = [r for r in ys if cover[max(0, r - y - 2) : r - y + 3].max(initial=0.0) >= bw * 0.35]
     # Column lines run through the whole table. Found again without bridging: the boxes of
     # NIKs printed one digit per box line up from row to row, and bridged across the row
     # ruling they would pass for column lines.
