@@ -30,18 +30,18 @@ from typing import Any
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-import pytesseract  # noqa: E402
+import pytesseract
 
-from pipelines.domain import IdCardRead, PageReading, SupporterRead  # noqa: E402
-from pipelines.engines.registry import Engines  # noqa: E402
-from pipelines.pages import PageSource, iter_pages  # noqa: E402
-from pipelines.reading import read_page_image  # noqa: E402
-from synth.card_pages import render_card_photo, render_card_sheet  # noqa: E402
-from synth.degrade import degrade, random_degradation  # noqa: E402
-from synth.people import Person, make_people  # noqa: E402
-from synth.render import render_letter, render_list, render_other  # noqa: E402
-from synth.text_pdf import text_layer_pdf  # noqa: E402
-from synth.truth import CardTruth, PageTruth, RenderedPage, SupporterTruth  # noqa: E402
+from pipelines.domain import IdCardRead, PageReading, SupporterRead
+from pipelines.engines.registry import Engines
+from pipelines.pages import PageSource, iter_pages
+from pipelines.reading import read_page_image
+from synth.card_pages import render_card_photo, render_card_sheet
+from synth.degrade import degrade, random_degradation
+from synth.people import make_people
+from synth.render import render_letter, render_list, render_other
+from synth.text_pdf import text_layer_pdf
+from synth.truth import CardTruth, PageTruth, RenderedPage, SupporterTruth
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "external"
 

@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from functools import lru_cache
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from functools import lru_cache
 
 from pipelines.domain import Sex, mask_nik
 
