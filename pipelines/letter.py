@@ -73,7 +73,7 @@ def find_fields(lines: list[OcrLine]) -> LetterFields:
     caption = None
     for line in lines:
         up = line.text.upper()
-        if not title and fuzz.partial_ratio(TITLE, up) >= 85 and len(up) < 60:
+        if not title and 15 <= len(up) < 60 and fuzz.partial_ratio(TITLE, up) >= 85:
             # The supporter's lines follow the title; anything above it (a pasted card's own
             # Nama/NIK lines) is not the letter's.
             title = True
@@ -89,7 +89,7 @@ def find_fields(lines: list[OcrLine]) -> LetterFields:
 
 
 def _is_caption(up: str) -> bool:
-    if len(up) > 40 or "BERTANDA" in up or not ("TAN" in up or "JEMP" in up or "CAP" in up):
+    if not 10 <= len(up) <= 40 or "BERTANDA" in up or not ("TAN" in up or "JEMP" in up or "CAP" in up):
         return False
     return fuzz.partial_ratio("TANDA TANGAN", up) >= 85 and fuzz.partial_ratio("CAP JEMPOL", up) >= 70
 

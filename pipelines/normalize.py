@@ -133,6 +133,9 @@ _DATE_FUZZY = re.compile(
 )
 _DATE_NAMED = re.compile(rf"(?<![0-9])(\d{{1,2}})\s*[-/.,]?\s*({_MONTH_ALT})\s*[-/.,]?\s*(\d{{4}})(?![0-9])")
 _DATE_COMPACT = re.compile(r"(?<![0-9])(\d{2})(\d{2})(\d{4})(?![0-9])")
+# A date whose separators the OCR dropped in part ("1507-1954", "14-041989"): eight digits
+# with one separator left, read as DD MM YYYY.
+_DATE_PARTIAL = re.compile(r"(?<![0-9])(\d{2})[-/.]?(\d{2})[-/.]?(\d{4})(?![0-9])")
 _BIRTH_LABEL = re.compile(
     r"^\s*(?:TEMPAT|TMPT|TMP|TPT)?\s*[/\\|I1l]?\s*(?:TGL|TANGGAL|TG1|TGI|TANGAL)?\.?\s*(?:LAHIR|LAHR|LAHLR)\s*[:;=]?",
     re.IGNORECASE,
@@ -172,6 +175,10 @@ def parse_birth_detail(text: str) -> tuple[str | None, dt.date | None, int]:
             break
     if found is None:
         for m in reversed(list(_DATE_COMPACT.finditer(up))):
+            found = (m.start(), _make_date(m[1], m[2], m[3]), 0)
+            break
+    if found is None:
+        for m in reversed(list(_DATE_PARTIAL.finditer(up))):
             found = (m.start(), _make_date(m[1], m[2], m[3]), 0)
             break
     if found is None:

@@ -133,7 +133,11 @@ def _read_text_page(image: Image.Image, gray: Any, engines: PageEngines, grid: A
     # Only regions the cards module confirms as e-KTPs are masked: a letter's block of
     # labelled lines is card-shaped too, and masking it would hide the letter.
     cards = _pasted_cards(rgb, engines) if _find_cards(rgb) else ()
-    cards = tuple(c for c in cards if c.bbox is not None and _has_card_header(gray, c.bbox, tess))
+    cards = tuple(
+        c
+        for c in cards
+        if c.bbox is not None and ((c.name and c.confidence >= 0.5) or _has_card_header(gray, c.bbox, tess))
+    )
     card_boxes = [c.bbox for c in cards if c.bbox is not None]
     bands = text_bands(gray, mask=[_grow(b, gray.shape, 0.03) for b in card_boxes])
     lines = merge_rows(read_bands(gray, tess, bands))
@@ -157,7 +161,7 @@ def _has_card_header(gray: Any, box: Box, engine: TesseractEngine) -> bool:
     top = np.ascontiguousarray(gray[y0 : y0 + max(1, (y1 - y0) // 3), x0:x1])
     if top.size == 0:
         return False
-    bands = text_bands(top)[:3]
+    bands = sorted(text_bands(top), key=lambda b: -(b[2] - b[0]))[:4]  # the widest: header lines
     text = " ".join(line.text.upper() for line in read_bands(top, engine, bands))
     return any(word in text for word in ("PROVINSI", "KABUPATEN", "KOTA", "PROV"))
 

@@ -285,3 +285,35 @@ class AuditEvent(Base):
     object_id: Mapped[str] = mapped_column(String(64))
     before: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
     after: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
+
+
+class SupporterCount(Base):
+    """Supporter entries per (candidate, submission, status, district), kept by database triggers.
+
+    `reason = ''`: the entries with that status and district (`district_code = ''`: unknown).
+    `reason = R`: the entries needing review whose reasons include R (then `district_code = ''`).
+    See migration 0003; `dukungan.services.counting` reads it.
+    """
+
+    __tablename__ = "supporter_counts"
+    candidate_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    submission_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    status: Mapped[str] = mapped_column(String(12), primary_key=True)
+    district_code: Mapped[str] = mapped_column(String(6), primary_key=True, server_default="")
+    reason: Mapped[str] = mapped_column(String(), primary_key=True, server_default="")
+    n: Mapped[int] = mapped_column(BigInteger)
+
+
+class SupporterCountDelta(Base):
+    """Changes to `supporter_counts` not folded in yet (PostgreSQL; writers append, never lock)."""
+
+    __tablename__ = "supporter_count_deltas"
+    __table_args__ = (Index("ix_supporter_count_deltas_candidate", "candidate_id"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    candidate_id: Mapped[str] = mapped_column(String(32))
+    submission_id: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(12))
+    district_code: Mapped[str] = mapped_column(String(6), server_default="")
+    reason: Mapped[str] = mapped_column(String(), server_default="")
+    n: Mapped[int] = mapped_column(BigInteger)

@@ -1,30 +1,29 @@
 """How far a candidate has got: documents and supporters by status, the count, and the spread.
 
-Everything is a handful of index-only queries (the indexes are in migration 0002), so the
-answer stays fast with millions of supporter rows: counts by status are one GROUP BY over
-`(candidate_id, status)`; the spread walks the distinct districts of the counted statuses on
-`(candidate_id, status, district_code)`, one probe per district; the reasons are grouped by
-their stored JSON text (a few dozen distinct combinations) on a partial index of the entries
-needing review, and split here.
+The supporter figures come from `supporter_counts`, which database triggers keep (migration
+0003), so the answer reads a few hundred counter rows whatever the number of entries. On
+PostgreSQL writers append their changes to `supporter_count_deltas` instead of updating a shared
+row; the reader folds a candidate's deltas into the counters first, and always reads counters
+plus deltas, which is exact even when another reader holds the fold. Documents are few: they are
+still grouped straight from their table.
 """
 
 from __future__ import annotations
 
-import json
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
-from sqlalchemy import String, cast, func, literal_column, select
+from sqlalchemy import func, select, text, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from dukungan.services.elections import figures
 from pipelines.domain import DocumentStatus, Reason, SupporterStatus
 from pipelines.regions import default_regions
-from storage.models import Candidate, Document, Election, Submission, Supporter
+from storage.models import Candidate, Document, Election, Submission, SupporterCount, SupporterCountDelta
 
 COUNTED = (SupporterStatus.VERIFIED, SupporterStatus.ACCEPTED)
+ENTRIES = ""  # the `reason` of a counter row that counts entries, not one reason of them
 
 
 @dataclass(frozen=True)
@@ -54,6 +53,15 @@ class CandidateStatus:
     spread: Spread
 
 
+@dataclass(frozen=True)
+class _Tally:
+    """The counter rows of one candidate (or submission), summed."""
+
+    by_status: dict[str, int]
+    districts: dict[str, set[str]]  # status -> districts with at least one entry
+    by_reason: dict[str, int]
+
+
 def _zeroed(keys: type[DocumentStatus] | type[SupporterStatus], found: dict[str, int]) -> dict[str, int]:
     out = {str(k): 0 for k in keys}
     for k, n in found.items():
@@ -66,37 +74,66 @@ def _documents(session: Session, where: ColumnElement[bool]) -> dict[str, int]:
     return _zeroed(DocumentStatus, {status: n for status, n in rows})
 
 
-# A literal, not a bound parameter: the partial index `ix_supporters_review_reasons` (WHERE
-# status = 'needs_review') is only used when the planner can see the value.
-_NEEDS_REVIEW: ColumnElement[Any] = literal_column(f"'{SupporterStatus.NEEDS_REVIEW.value}'")
+# Fold the deltas into the counters. The advisory lock lets one reader fold a candidate at a time
+# without anyone waiting: a reader that does not get it reads the deltas as they are. The
+# advisory lock and the ORDER BY keep two folds from deadlocking on counter rows.
+_FOLD = text("""
+WITH moved AS (
+    DELETE FROM supporter_count_deltas
+    WHERE candidate_id = :candidate_id AND pg_try_advisory_xact_lock(hashtext('supporter_counts'), hashtext(:candidate_id))
+    RETURNING candidate_id, submission_id, status, district_code, reason, n
+)
+INSERT INTO supporter_counts AS c (candidate_id, submission_id, status, district_code, reason, n)
+SELECT candidate_id, submission_id, status, district_code, reason, sum(n) FROM moved
+GROUP BY candidate_id, submission_id, status, district_code, reason
+ORDER BY candidate_id, submission_id, status, district_code, reason
+ON CONFLICT (candidate_id, submission_id, status, district_code, reason) DO UPDATE SET n = c.n + excluded.n
+""")
 
 
-def _by_reason(session: Session, *where: ColumnElement[bool]) -> dict[str, int]:
-    reasons_text = cast(Supporter.reasons, String)
+def fold_deltas(session: Session, candidate_id: str) -> None:
+    """Move a candidate's pending counter changes into `supporter_counts` (PostgreSQL only)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_FOLD, {"candidate_id": candidate_id})
+
+
+def _tally(session: Session, candidate_id: str, submission_id: str | None = None) -> _Tally:
+    fold_deltas(session, candidate_id)
+    parts = []
+    for table in (SupporterCount, SupporterCountDelta):
+        where = [table.candidate_id == candidate_id]
+        if submission_id is not None:
+            where.append(table.submission_id == submission_id)
+        parts.append(select(table.status, table.district_code, table.reason, table.n).where(*where))
+    both = union_all(*parts).subquery()
     rows = session.execute(
-        select(reasons_text, func.count())
-        .where(*where, Supporter.status == _NEEDS_REVIEW)
-        .group_by(reasons_text)
+        select(both.c.status, both.c.district_code, both.c.reason, func.sum(both.c.n))
+        .group_by(both.c.status, both.c.district_code, both.c.reason)
     )
-    tally: Counter[str] = Counter()
-    for text, n in rows:
-        value: Any = json.loads(text) if text else []
-        for reason in set(value) if isinstance(value, list) else ():
-            tally[str(reason)] += n
-    known = [str(r) for r in Reason if r in tally]  # the vocabulary's order first, strays after
-    return {r: tally[r] for r in known + sorted(set(tally) - set(known))}
+    by_status: dict[str, int] = defaultdict(int)
+    districts: dict[str, set[str]] = defaultdict(set)
+    by_reason: dict[str, int] = defaultdict(int)
+    for status, district, reason, n in rows:
+        if not n:
+            continue
+        if reason != ENTRIES:
+            if status == SupporterStatus.NEEDS_REVIEW:
+                by_reason[reason] += int(n)
+            continue
+        by_status[status] += int(n)
+        if district:
+            districts[status].add(district)
+    known = [str(r) for r in Reason if r in by_reason]  # the vocabulary's order first, strays after
+    ordered = {r: by_reason[r] for r in known + sorted(set(by_reason) - set(known))}
+    return _Tally(dict(by_status), dict(districts), ordered)
 
 
 def submission_counts(session: Session, submission: Submission) -> Counts:
-    rows = session.execute(
-        select(Supporter.status, func.count()).where(Supporter.submission_id == submission.id)
-        .group_by(Supporter.status)
-    )
+    tally = _tally(session, submission.candidate_id, submission.id)
     return Counts(
         documents=_documents(session, Document.submission_id == submission.id),
-        supporters=_zeroed(SupporterStatus, {status: n for status, n in rows}),
-        by_reason=_by_reason(session, Supporter.candidate_id == submission.candidate_id,
-                             Supporter.submission_id == submission.id),
+        supporters=_zeroed(SupporterStatus, tally.by_status),
+        by_reason=tally.by_reason,
     )
 
 
@@ -105,41 +142,24 @@ def _spread_unit_of(level: str, district_code: str) -> str:
     return canonical[:4] if level == "province" else canonical
 
 
-def _districts(session: Session, candidate_id: str, status: str) -> list[str]:
-    """The distinct district codes of one status, by a loose index scan ("skip scan").
-
-    One index probe per district on (candidate_id, status, district_code) instead of reading
-    every entry: a few hundred probes, where a GROUP BY would read a million index entries.
-    """
-    s = Supporter
-    same = (s.candidate_id == candidate_id, s.status == status)
-    walk = select(func.min(s.district_code).label("code")).where(*same).cte("walk", recursive=True)
-    step = select(func.min(s.district_code)).where(*same, s.district_code > walk.c.code).scalar_subquery()
-    walk = walk.union_all(select(step).where(walk.c.code.is_not(None)))
-    return list(session.scalars(select(walk.c.code).where(walk.c.code.is_not(None))))
-
-
 def candidate_status(session: Session, candidate: Candidate) -> CandidateStatus:
     election = session.get(Election, candidate.election_id)
     if election is None:  # a foreign key guards this; say so plainly if it ever breaks
         raise LookupError(f"candidate {candidate.id} points at a missing election")
-    by_status: dict[str, int] = {status: n for status, n in session.execute(
-        select(Supporter.status, func.count()).where(Supporter.candidate_id == candidate.id)
-        .group_by(Supporter.status)
-    )}
+    tally = _tally(session, candidate.id)
     regions = default_regions()
     # The spread counts units where the support *counts*, inside the election's region only.
     units = {
         _spread_unit_of(election.level, district)
-        for status in COUNTED if by_status.get(status)
-        for district in _districts(session, candidate.id, status)
+        for status in COUNTED
+        for district in tally.districts.get(status, ())
         if regions.contains(election.region_code, district)
     }
     fig = figures(election)
     counts = Counts(
         documents=_documents(session, Document.candidate_id == candidate.id),
-        supporters=_zeroed(SupporterStatus, by_status),
-        by_reason=_by_reason(session, Supporter.candidate_id == candidate.id),
+        supporters=_zeroed(SupporterStatus, tally.by_status),
+        by_reason=tally.by_reason,
     )
     return CandidateStatus(
         candidate_id=candidate.id,
