@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import numbers
+import threading
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -188,13 +189,19 @@ def load_page(path: PathOrBytes, content_type: str | None, number: int, dpi: int
 # ---- PDF --------------------------------------------------------------------------------------
 
 
+# pdfium is not thread-safe, not even across different documents: a worker with several threads
+# crashed (SIGSEGV) rendering two PDFs at once. Every pdfium call in this module holds this lock.
+PDFIUM_LOCK = threading.RLock()
+
+
 class _Doc:
     def __init__(self, source: PathOrBytes) -> None:
         import pypdfium2 as pdfium
 
         src: str | bytes = source if isinstance(source, bytes) else str(source)
         try:
-            self.doc = pdfium.PdfDocument(src)
+            with PDFIUM_LOCK:
+                self.doc = pdfium.PdfDocument(src)
         except pdfium.PdfiumError as exc:
             msg = str(exc)
             if "password" in msg.lower():
@@ -205,10 +212,12 @@ class _Doc:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.doc.close()
+        with PDFIUM_LOCK:
+            self.doc.close()
 
     def __len__(self) -> int:
-        return len(self.doc)
+        with PDFIUM_LOCK:
+            return len(self.doc)
 
 
 def _open_pdf(source: PathOrBytes) -> _Doc:
@@ -231,6 +240,11 @@ def _pdf_pages(source: PathOrBytes, dpi: int, first: int, last: int | None) -> I
 
 
 def _render_pdf_page(doc: _Doc, index: int, dpi: int) -> PageSource:
+    with PDFIUM_LOCK:
+        return _render_pdf_page_locked(doc, index, dpi)
+
+
+def _render_pdf_page_locked(doc: _Doc, index: int, dpi: int) -> PageSource:
     number = index + 1
     try:
         page = doc.doc[index]
