@@ -124,10 +124,22 @@ def run_worker(settings: Settings, threads: int) -> None:
     signal.signal(signal.SIGTERM, _stop)
     worker.start()
     log.info("worker ready: %d threads on queue %s", threads, settings.queue_name)
+    threading.Thread(target=_sweep_forever, args=(rt, stop), name="sweeper", daemon=True).start()
     stop.wait()
     worker.stop(timeout=30_000)
     broker.close()
     rt.close()
+
+
+def _sweep_forever(rt: Any, stop: threading.Event, every: float = 60.0) -> None:
+    """Re-send the flow for anything stuck (lost messages); see dukungan.services.sweeper."""
+    from dukungan.services.sweeper import sweep
+
+    while not stop.wait(every):
+        try:
+            sweep(rt)
+        except Exception:  # a database hiccup must not kill the sweeper; it tries again later
+            log.exception("sweeper failed; retrying in %.0f s", every)
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
