@@ -16,11 +16,15 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
 
 from tests.conftest_s3 import skip_or_fail
+
+if TYPE_CHECKING:
+    from storage.db import Database
 
 PG_ADMIN = os.environ.get("DUKUNGAN_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("DUKUNGAN_TEST_REDIS", "redis://127.0.0.1:6379/0")
@@ -49,6 +53,30 @@ def postgres_database() -> Iterator[str]:
 def pg_url() -> Iterator[str]:
     with postgres_database() as url:
         yield url
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A fresh database migrated to head (the real schema, triggers included), on each backend."""
+    from storage.db import Database
+    from storage.migrate import upgrade
+
+    with _fresh_url(request.param, tmp_path) as url:
+        upgrade(url)
+        database = Database(url)
+        try:
+            yield database
+        finally:
+            database.dispose()
+
+
+@contextmanager
+def _fresh_url(kind: str, tmp_path: Path) -> Iterator[str]:
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    else:
+        with postgres_database() as url:
+            yield url
 
 
 @pytest.fixture(scope="session")

@@ -4,36 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from dukungan.services import checking
 from storage.db import Database
-from storage.migrate import upgrade
 from storage.models import Candidate, Document, Election, IdCard, Submission, SupportClaim, Supporter
-from tests.conftest_services import postgres_database
 
 NIK = "3171014503900001"
 RACERS = 8
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'race.sqlite3'}"
-        upgrade(url)
-        d = Database(url)
-        yield d
-        d.dispose()
-        return
-    with postgres_database() as url:
-        upgrade(url)
-        d = Database(url)
-        yield d
-        d.dispose()
 
 
 def _seed(db: Database, candidates: int, per_candidate: int) -> list[str]:

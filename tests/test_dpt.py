@@ -5,16 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import io
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from storage import dpt
 from storage.db import Database
-from storage.migrate import upgrade
 from storage.models import Election, VoterImport
-from tests.conftest_services import postgres_database
 
 HEADER = "nik,nkk,name,birth_place,birth_date,sex,marital_status,address,rt,rw,district_code,tps\n"
 GOOD = [
@@ -30,22 +26,6 @@ BAD = [
     ("3171011708450004,,X,JAKARTA,1945-08-17,M,S,JL. C,001,002,317101,001", "L or P"),
     ("3171011708450005,,X,JAKARTA,1945-08-17,L,S,JL. C,001,002,3171,001", "6 digits"),
 ]
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'dpt.sqlite3'}"
-        upgrade(url)
-        database = Database(url)
-        yield database
-        database.dispose()
-        return
-    with postgres_database() as url:
-        upgrade(url)
-        database = Database(url)
-        yield database
-        database.dispose()
 
 
 def _election(db: Database) -> str:

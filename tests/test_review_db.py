@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, text, update
 from sqlalchemy.exc import DBAPIError
 
 from storage.db import Database
-from storage.migrate import upgrade
 from storage.models import (
     AuditEvent,
     Candidate,
@@ -28,19 +25,6 @@ from storage.models import (
     Submission,
     Supporter,
 )
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    """A migrated database (the real schema, triggers included) on each backend."""
-    url = (f"sqlite:///{tmp_path / 'review.sqlite3'}" if request.param == "sqlite"
-           else request.getfixturevalue("pg_url"))
-    upgrade(url)
-    database = Database(url)
-    try:
-        yield database
-    finally:
-        database.dispose()
 
 
 @dataclass

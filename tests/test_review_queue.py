@@ -14,9 +14,8 @@ from dukungan import errors
 from dukungan.services import review
 from storage.db import Database
 from storage.models import AuditEvent, ReviewItem, Supporter
-from tests.test_review_db import T0, db, seed
+from tests.test_review_db import T0, seed
 
-__all__ = ["db"]  # the fixture, used from the db module
 
 LEASE = 600
 
