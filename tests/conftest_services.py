@@ -49,12 +49,6 @@ def postgres_database() -> Iterator[str]:
         conn.close()
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    with postgres_database() as url:
-        yield url
-
-
 @pytest.fixture(params=["sqlite", "postgres"])
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """A fresh database migrated to head (the real schema, triggers included), on each backend."""

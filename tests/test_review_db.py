@@ -1,7 +1,7 @@
 """Databases for the review tests (SQLite file and a throw-away PostgreSQL database), a seeder,
 and the check that the audit trail refuses edits on both.
 
-PostgreSQL is a throw-away database from `conftest_services.pg_url` (skipped when unreachable,
+PostgreSQL is a throw-away database from the `db` fixture of `conftest_services` (skipped when unreachable,
 failing under `CI`).
 """
 

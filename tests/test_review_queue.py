@@ -16,7 +16,6 @@ from storage.db import Database
 from storage.models import AuditEvent, ReviewItem, Supporter
 from tests.test_review_db import T0, seed
 
-
 LEASE = 600
 
 
