@@ -57,14 +57,25 @@ class OcrCellReader:
         self._cache: dict[tuple[Box, bool], tuple[Gray | None, Gray | None]] = {}
 
     def read(
-        self, box: Box, *, charset: str | None = None, boxed_digits: bool = False, height: int = LINE_HEIGHT
+        self,
+        box: Box,
+        *,
+        charset: str | None = None,
+        boxed_digits: bool = False,
+        height: int = LINE_HEIGHT,
+        binary: bool = False,
     ) -> OcrText:
+        """`binary`: hand Tesseract black-on-white instead of grey (an independent reading)."""
         crop, ink = self._clean(box, boxed_digits=boxed_digits)
         if crop is None or ink is None:
             return OcrText("", 1.0)
         lines = _text_lines(crop, ink)
         if not lines:
             return OcrText("", 0.0)
+        if boxed_digits:
+            lines = [_close_gaps(line) for line in lines]
+        if binary:
+            lines = [u8(np.where(line < 150, 0, 255)) for line in lines]
         # A cell's lines ("JAKARTA," / "30-08-1963") are set side by side and read in one call:
         # one call per cell instead of one per line.
         got = self.engine.read_line(join_lines(lines, height), charset=charset, timeout=self.seconds_budget)
@@ -113,6 +124,8 @@ class OcrCellReader:
         crop, ink = self._clean(box, boxed_digits=boxed_digits)
         if crop is None or ink is None:
             return 0.0
+        # Only glyph-sized ink counts: scattered scanner dust must not make an empty row "filled".
+        ink = _drop_specks(ink, max(9, int((ink.shape[0] * 0.05) ** 2)))
         cols = np.flatnonzero(ink.sum(axis=0) > 0)
         if len(cols) == 0:
             return 0.0
@@ -188,6 +201,23 @@ def _ink(gray: Gray) -> Gray:
     if gray.std() < 10 or level > 235:  # nothing but paper: Otsu would split the noise
         return np.zeros_like(gray)
     return u8(otsu)
+
+
+def _close_gaps(line: Gray) -> Gray:
+    """The line with wide blank gaps narrowed to a letter space. Digits one per box (or in
+    groups) then read as a plain run: spread out, Tesseract misread a final 0 as 9 at two
+    scales alike (measured on a generated list at 300 dpi)."""
+    h = line.shape[0]
+    inked: NDArray[np.bool_] = np.asarray((line < 128).any(axis=0), dtype=bool)
+    blank: list[bool] = [not v for v in inked.tolist()]
+    limit = max(2, int(h * 0.3))
+    keep = np.ones(line.shape[1], dtype=bool)
+    run = 0
+    for x, empty in enumerate(blank):
+        run = run + 1 if empty else 0
+        if run > limit:
+            keep[x] = False
+    return np.ascontiguousarray(line[:, keep])
 
 
 def _drop_specks(ink: Gray, min_area: int) -> Gray:
