@@ -1,9 +1,12 @@
 """Where the e-KTPs are on a page: a card photo, a photocopy sheet of 1-8 cards, a letter.
 
 OpenCV only, on a copy scaled to 1000 px (a few tens of ms a page: it also runs on every
-letter). Two cues give candidates, because neither works everywhere:
+letter). Three cues give candidates, because none works everywhere:
 - *blobs of ink*: the card's text, photo and signature, closed into one blob (photocopies
-  wash the card's own edge out to the paper's white);
+  wash the card's own edge out to the paper's white), built from ink *density* so that
+  the dust of a speckled or bilevel scan does not weld the page into one blob;
+- *photos*: a photo-sized dense patch not inside any card found so far places a card
+  around it (a stamp or a neighbour touching the card merges its blob with theirs);
 - *outlines*: regions lighter or darker than their surroundings (a card on a table, a
   grey card on white paper).
 A candidate must be card-shaped (long/short side 1.35-2.0, turned any way), card-sized
@@ -14,6 +17,8 @@ paragraph or the signature box of a letter.
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -26,7 +31,15 @@ from pipelines.engines.base import Image
 _WORK_SIDE = 1000  # px: the long side of the working copy
 _ASPECT = (1.35, 2.05)  # the card is 1.585; its inked area ~1.7
 _MIN_LONG = 0.22  # a card's long side, as a share of the page's short side (A4: 0.41)
+_MIN_FILL = 0.45  # a candidate covers this share of its rectangle at least (text has gaps)
+_DENSE = (20, 35)  # of 255: a window is inked when more than 8 % (14 %) of it is ink
+_MIN_MARK = 3  # px at work scale: smaller ink marks are dust (a letter's stroke is larger)
+_CARD_MM = (85.6, 54.0)
+_PHOTO_MM = (63.0, 12.0, 18.0, 24.0)  # the photo's left, top, width, height on the card
 _MARGIN = 0.035  # an ink blob stops ~2-3 mm inside the card's edge: grow it by this share
+
+
+_LAST: dict[str, tuple[Callable[[], object], tuple[BBox, ...]]] = {}
 
 
 @dataclass(frozen=True)
@@ -36,7 +49,20 @@ class _Candidate:
 
 
 def find_cards(image: Image) -> list[BBox]:
-    """Card boxes in page pixels, in reading order (rows top to bottom, then left to right)."""
+    """Card boxes in page pixels, in reading order (rows top to bottom, then left to right).
+
+    The answer for the last image is remembered (page reading asks twice for the same
+    array: to mask the cards, then to read them); a weak reference, so nothing is kept alive."""
+    last = _LAST.get("find_cards")
+    if last is not None and last[0]() is image:
+        return list(last[1])
+    boxes = _find_cards(image)
+    if isinstance(image, np.ndarray):
+        _LAST["find_cards"] = (weakref.ref(image), tuple(boxes))
+    return boxes
+
+
+def _find_cards(image: Image) -> list[BBox]:
     gray, scale = _work_copy(image)
     cards = _find(gray)
     h, w = np.asarray(image).shape[:2]
@@ -88,10 +114,17 @@ def _work_copy(image: Image) -> tuple[NDArray[np.uint8], float]:
 
 
 def _ink(gray: NDArray[np.uint8]) -> NDArray[np.uint8]:
-    """Dark marks against the local background (robust to toner and uneven light)."""
+    """Dark marks against the local background (robust to toner and uneven light), without
+    dust: a speckled or bilevel scan sprinkles the page with specks that closing would weld
+    into one page-wide blob, so marks smaller than a letter's stroke are dropped."""
     block = max(15, (min(gray.shape) // 20) | 1)
     ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 12)
-    return np.asarray(ink, dtype=np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n <= 1:
+        return np.asarray(ink, dtype=np.uint8)
+    keep = stats[:, cv2.CC_STAT_AREA] >= _MIN_MARK
+    keep[0] = False
+    return np.asarray(keep[labels].astype(np.uint8) * 255, dtype=np.uint8)
 
 
 def _find(gray: NDArray[np.uint8]) -> list[_Candidate]:
@@ -100,13 +133,21 @@ def _find(gray: NDArray[np.uint8]) -> list[_Candidate]:
     ink = _ink(gray)
     k = max(5, round(short * 0.025))
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
-    # closed: a card's text and photo become one blob; opened as well: thin bridges between
-    # two neighbouring cards (outlines touching after skew, noise) are cut again
-    blobs = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, kernel)
-    cut = cv2.morphologyEx(blobs, cv2.MORPH_OPEN, kernel)
+    # Ink density over a letter-sized window, not the ink itself: dust (speckle, a bilevel
+    # scan's noise) stays sparse, a card's text and photo become one dense blob once closed.
+    # Two density levels: sparse text (a bilevel copy) needs the low one, a stamp or toner
+    # bridging two cards the high one. Opened as well: thin bridges between two
+    # neighbouring cards (outlines touching after skew, noise) are cut again.
+    density = cv2.blur(ink, (k, k))
+    shrink = cv2.getStructuringElement(cv2.MORPH_RECT, (k // 3 | 1, k // 3 | 1))
+    masks = []
+    for level in _DENSE:
+        blobs = cv2.morphologyEx(np.asarray((density > level) * 255, dtype=np.uint8), cv2.MORPH_CLOSE, kernel)
+        blobs = cv2.erode(blobs, shrink)  # the window spread the blob beyond the ink
+        masks += [blobs, cv2.morphologyEx(blobs, cv2.MORPH_OPEN, kernel)]
     _, otsu = cv2.threshold(cv2.GaussianBlur(gray, (5, 5), 0), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     edges = cv2.dilate(cv2.Canny(cv2.GaussianBlur(gray, (5, 5), 0), 20, 60), np.ones((3, 3), np.uint8))
-    masks = [blobs, cut, otsu, 255 - otsu, edges]
+    masks += [otsu, 255 - otsu, edges]
     found: list[_Candidate] = []
     for mask in masks:
         contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
@@ -119,7 +160,7 @@ def _find(gray: NDArray[np.uint8]) -> list[_Candidate]:
             long_side, short_side = max(rw, rh), min(rw, rh)
             if short_side <= 0 or not _ASPECT[0] <= long_side / short_side <= _ASPECT[1]:
                 continue
-            if long_side < short * _MIN_LONG or area < 0.55 * rw * rh:
+            if long_side < short * _MIN_LONG or area < _MIN_FILL * rw * rh:
                 continue
             _, _, bw, bh = cv2.boundingRect(cnt)
             if bh > bw:
@@ -129,7 +170,40 @@ def _find(gray: NDArray[np.uint8]) -> list[_Candidate]:
             score = _photo_score(gray, ink, rect)
             if score > 0:
                 found.append(_Candidate(rect, score))
+    found += _from_photos(gray, ink, found)
     return _suppress(found, gray.shape)
+
+
+def _from_photos(gray: NDArray[np.uint8], ink: NDArray[np.uint8], found: list[_Candidate]) -> list[_Candidate]:
+    """Cards placed around their photo: the densest patch of a card, and the one part a
+    stamp, toner or a neighbour touching it does not merge with its surroundings. The
+    card's size comes from the cards already found, else from an A4 sheet's width."""
+    h, w = gray.shape
+    longs = sorted(max(c.rect[1]) / (1 + 2 * _MARGIN) for c in found)
+    mm = (longs[len(longs) // 2] / _CARD_MM[0]) if longs else min(h, w) / 210
+    pw, ph = _PHOTO_MM[2] * mm, _PHOTO_MM[3] * mm
+    win = max(3, round(pw / 3))
+    dense = np.asarray((cv2.blur(ink, (win, win)) > 150) * 255, dtype=np.uint8)
+    contours, _ = cv2.findContours(dense, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    covered = [cv2.boxPoints(c.rect).astype(np.float32) for c in found]
+    out: list[_Candidate] = []
+    for cnt in contours:
+        x, y, bw, bh = cv2.boundingRect(cnt)
+        if not (0.6 * pw <= bw <= 1.4 * pw and 0.6 * ph <= bh <= 1.4 * ph):
+            continue
+        centre = (x + bw / 2, y + bh / 2)
+        if any(cv2.pointPolygonTest(pts, centre, False) >= 0 for pts in covered):
+            continue  # a card already found holds this photo: its own outline is better
+        u = (bw / _PHOTO_MM[2] + bh / _PHOTO_MM[3]) / 2
+        x0, y0 = x - _PHOTO_MM[0] * u, y - _PHOTO_MM[1] * u
+        cw, ch = _CARD_MM[0] * u, _CARD_MM[1] * u
+        if x0 < -0.1 * cw or y0 < -0.1 * ch or x0 + cw > w + 0.1 * cw or y0 + ch > h + 0.1 * ch:
+            continue
+        rect = ((x0 + cw / 2, y0 + ch / 2), (cw, ch), 0.0)
+        score = _photo_score(gray, ink, rect)
+        if score > 0:
+            out.append(_Candidate(rect, score))
+    return out
 
 
 def _upright(img: NDArray[np.uint8], rect: tuple[tuple[float, float], tuple[float, float], float],

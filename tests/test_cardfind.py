@@ -63,3 +63,19 @@ def test_a_blank_page_has_no_cards() -> None:
 def test_crop_card_cuts_the_box() -> None:
     img = np.arange(100 * 80, dtype=np.uint8).reshape(100, 80)
     assert crop_card(img, (10, 20, 30, 60)).shape == (40, 20)
+
+
+@pytest.mark.parametrize(
+    "recipe",
+    [
+        {"bilevel": True, "speckle": 0.0007, "noise": 1.0},  # dust welded the old ink blobs into one
+        {"bilevel": True, "stamp": True, "skew": -2.6},  # a stamp bridging two cards
+        {"toner": 0.6, "speckle": 0.0007, "jpeg_quality": 65},
+    ],
+)
+def test_every_card_of_a_degraded_sheet_is_found(people: list, recipe: dict) -> None:  # type: ignore[type-arg]
+    degrade = pytest.importorskip("synth.degrade")
+    page = synth_pages.render_card_sheet(people[40:48], seed="cf-degraded")
+    page = degrade.degrade(page, "cf-degraded", degrade.Degradation(**recipe))
+    img = np.asarray(page.image.convert("L"))
+    assert len(find_cards(img)) == 8

@@ -87,7 +87,9 @@ def test_a_generated_sheet_is_read_card_by_card(engines: object) -> None:
         assert card.nik in (person.nik, None)  # never a wrong NIK
         assert card.nik is None or Reason.NIK_UNREADABLE not in card.reasons
     assert sum(c.nik == p.nik for c, p in zip(cards, people, strict=True)) >= 2
-    assert cards[0].name == people[0].name.replace("'", "").replace(".", "")
+    for card, person in zip(cards, people, strict=True):
+        # a name read wrongly is never read with confidence (the two engines disagreed)
+        assert card.name == person.name.replace("'", "").replace(".", "") or card.confidence < 0.6
 
 
 def test_a_letter_without_a_card_yields_none(engines: object) -> None:
@@ -159,3 +161,12 @@ class _BlindEngines:
 def test_engines_that_read_nothing_give_an_unreadable_card() -> None:
     card = read_card(np.full((631, 1000, 3), 200, np.uint8), _BlindEngines(_Blind(), _Blind()))
     assert card.nik is None and Reason.NIK_UNREADABLE in card.reasons and card.confidence == 0.0
+
+
+def test_the_specimen_turned_a_quarter_and_tilted_gives_the_same_nik(engines: object) -> None:
+    img = _load(SPECIMEN)
+    h, w = img.shape[:2]
+    tilt = cv2.getRotationMatrix2D((w / 2, h / 2), -4.0, 1.0)
+    tilted = cv2.warpAffine(img, tilt, (w, h), borderMode=cv2.BORDER_REPLICATE)
+    turned = np.ascontiguousarray(cv2.rotate(tilted, cv2.ROTATE_90_COUNTERCLOCKWISE))
+    assert read_card(turned, engines).nik == "3171234567890123"  # type: ignore[arg-type]

@@ -122,3 +122,16 @@ def test_parse_sex(text: str, sex: str | None) -> None:
 )
 def test_fold_name(raw: str, folded: str) -> None:
     assert fold_name(raw) == folded
+
+
+@pytest.mark.parametrize(
+    ("line", "place", "date"),
+    [
+        ("SLEMAN,1507-1954", "SLEMAN", dt.date(1954, 7, 15)),  # the first dash dropped by the OCR
+        ("JAKARTA.14-041989", "JAKARTA", dt.date(1989, 4, 14)),  # the second one
+        (": SLEMAN:2211-1959", "SLEMAN", dt.date(1959, 11, 22)),
+        ("BOGOR 1-2-19901", "BOGOR", None),  # no plausible day-month-year
+    ],
+)
+def test_a_date_missing_one_separator_is_read(line: str, place: str, date: dt.date | None) -> None:
+    assert parse_birth(line) == (place, date)

@@ -87,3 +87,12 @@ def test_reading_order_groups_rows() -> None:
         OcrLine("a", 1.0, (10, 100, 100, 121)),
     ]
     assert [ln.text for ln in reading_order(lines)] == ["a", "b", "c"]
+
+
+def test_one_pass_gives_the_free_and_the_digits_reading(engine: RapidEngine, specimen: np.ndarray) -> None:
+    x0, y0, x1, y1 = NIK_BOX
+    crop = specimen[y0 - 5 : y1, x0 - 250 : x1]  # with the "NIK" label in front
+    ((free, digits),) = engine.read_lines_twice([crop], charset="0123456789")
+    assert "3171234567890123" in free.text and "NIK" in free.text.upper()
+    assert digits.text.endswith("3171234567890123")
+    assert engine.read_line(crop, charset="0123456789").text == digits.text

@@ -177,7 +177,20 @@ class RapidEngine:
         crops = [_to_bgr(im) for im in images]
 
         def run() -> list[LineDetail]:
-            return self._recognise_batch(crops, charset)
+            return [d for d, _ in self._recognise_batch(crops, charset)]
+
+        return self._call(run, timeout)
+
+    def read_lines_twice(
+        self, images: Sequence[Image], *, charset: str, timeout: float = 10.0
+    ) -> list[tuple[LineDetail, LineDetail]]:
+        """Each line decoded twice from one recognition pass: freely, and restricted to
+        `charset` (what a line says, and what it says if it is a number field)."""
+        crops = [_to_bgr(im) for im in images]
+
+        def run() -> list[tuple[LineDetail, LineDetail]]:
+            free = self._recognise_batch(crops, None, also=charset)
+            return [(f, r if r is not None else f) for f, r in free]
 
         return self._call(run, timeout)
 
@@ -217,12 +230,17 @@ class RapidEngine:
 
     # -- internals -------------------------------------------------------------------
 
-    def _recognise_batch(self, crops: list[NDArray[np.uint8]], charset: str | None) -> list[LineDetail]:
-        """Recognise crops in batches of similar width (one onnxruntime call per batch)."""
+    def _recognise_batch(
+        self, crops: list[NDArray[np.uint8]], charset: str | None, *, also: str | None = None
+    ) -> list[tuple[LineDetail, LineDetail | None]]:
+        """Recognise crops in batches of similar width (one onnxruntime call per batch);
+        with `also`, each crop is decoded a second time restricted to that charset."""
         rec = self._ocr.text_rec
         characters: list[str] = rec.postprocess_op.character
         mask = self._charset_mask(characters, charset) if charset is not None else None
-        out: list[LineDetail] = [LineDetail("", ())] * len(crops)
+        second = self._charset_mask(characters, also) if also is not None else None
+        empty = LineDetail("", ())
+        out: list[tuple[LineDetail, LineDetail | None]] = [(empty, empty if also else None)] * len(crops)
         ratios = [c.shape[1] / max(1, c.shape[0]) for c in crops]
         todo = sorted((i for i, c in enumerate(crops) if min(c.shape[:2]) >= 2), key=lambda i: ratios[i])
         for start in range(0, len(todo), _REC_BATCH):
@@ -232,9 +250,12 @@ class RapidEngine:
             preds = rec.session(norm.astype(np.float32))[0]  # (batch, time steps, classes), softmax
             for k, i in enumerate(batch):
                 p = preds[k]
+                restricted = (
+                    None if second is None else _ctc_decode(np.where(second[np.newaxis, :], p, 0.0), characters)
+                )
                 if mask is not None:
                     p = np.where(mask[np.newaxis, :], p, 0.0)
-                out[i] = _ctc_decode(p, characters)
+                out[i] = (_ctc_decode(p, characters), restricted)
         return out
 
     def _charset_mask(self, characters: list[str], charset: str) -> NDArray[np.bool_]:
