@@ -138,7 +138,11 @@ class Submission(Base):
 
 class Document(Base):
     __tablename__ = "documents"
-    __table_args__ = (Index("ix_documents_candidate_sha", "candidate_id", "sha256"),)
+    __table_args__ = (
+        Index("ix_documents_candidate_sha", "candidate_id", "sha256"),
+        Index("ix_documents_candidate_status", "candidate_id", "status"),  # 0002
+        Index("ix_documents_status", "status"),  # 0002
+    )
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id"), index=True)
     candidate_id: Mapped[str] = mapped_column(ForeignKey("candidates.id"))
@@ -180,6 +184,7 @@ class IdCard(Base):
     __table_args__ = (
         UniqueConstraint("document_id", "page", "index", name="uq_id_cards_place"),
         Index("ix_id_cards_candidate_nik", "candidate_id", "nik"),
+        Index("ix_id_cards_candidate_keyset", "candidate_id", "id"),  # 0002
     )
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     candidate_id: Mapped[str] = mapped_column(ForeignKey("candidates.id"))
@@ -208,6 +213,12 @@ class Supporter(Base):
         Index("ix_supporters_candidate_status", "candidate_id", "status"),
         Index("ix_supporters_election_nik", "election_id", "nik"),
         Index("ix_supporters_candidate_nik", "candidate_id", "nik"),
+        # 0002 (plus ix_supporters_review_reasons, a partial index that differs per database)
+        Index("ix_supporters_candidate_status_district", "candidate_id", "status", "district_code"),
+        Index("ix_supporters_candidate_keyset", "candidate_id", "id"),
+        Index("ix_supporters_candidate_status_keyset", "candidate_id", "status", "id"),
+        Index("ix_supporters_submission_status", "submission_id", "status"),
+        Index("ix_supporters_id_card", "id_card_id"),
     )
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     election_id: Mapped[str] = mapped_column(ForeignKey("elections.id"))
@@ -247,6 +258,7 @@ class SupportClaim(Base):
     __table_args__ = (
         UniqueConstraint("candidate_id", "nik", name="uq_support_claims_candidate_nik"),
         Index("ix_support_claims_election_nik", "election_id", "nik"),
+        Index("ix_support_claims_supporter", "supporter_id"),
     )
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
                                     autoincrement=True)

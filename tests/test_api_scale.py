@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import time
 from typing import Any
 
@@ -67,15 +68,16 @@ def _fill(runtime: Any, candidate_id: str, submission_id: str, n: int) -> None:
         conn.execute(text("VACUUM ANALYZE documents"))
 
 
-def test_status_queries_use_indexes_not_a_scan_of_supporters(runtime: Any) -> None:
+def test_status_reads_the_counters_never_a_scan_of_supporters(runtime: Any) -> None:
+    """The status and submission counts come from the trigger-kept counters (migration 0003):
+    no statement of theirs touches `supporters`, so they stay fast at millions of entries."""
     _pg_only(runtime)
     candidate_id, submission_id = _setup(runtime)
     _fill(runtime, candidate_id, submission_id, 5000)
-    statements: list[tuple[str, Any]] = []
+    statements: list[str] = []
 
     def note(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
-        if "supporters" in statement:
-            statements.append((statement, parameters))
+        statements.append(statement)
 
     event.listen(runtime.db.engine, "before_cursor_execute", note)
     try:
@@ -87,16 +89,8 @@ def test_status_queries_use_indexes_not_a_scan_of_supporters(runtime: Any) -> No
     finally:
         event.remove(runtime.db.engine, "before_cursor_execute", note)
     assert status.counts.supporters["needs_review"] == 500 and status.spread.covered == 27
-    assert len(statements) >= 4
-    with runtime.db.engine.connect() as conn:
-        conn.exec_driver_sql("SET enable_seqscan = off")
-        for statement, parameters in statements:
-            plan = "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + statement, parameters))
-            assert "Seq Scan on supporters" not in plan, plan
-            assert "Index" in plan, plan
-        reasons = next(st for st, _ in statements if "needs_review" in st and "reasons" in st)
-        plan = "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + reasons, dict(statements)[reasons]))
-        assert "ix_supporters_review_reasons" in plan, plan
+    assert statements, "no statement was seen"
+    assert not [st for st in statements if re.search(r"\bsupporters\b", st)], statements
 
 
 @pytest.mark.slow

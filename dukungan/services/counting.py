@@ -3,8 +3,8 @@
 The supporter figures come from `supporter_counts`, which database triggers keep (migration
 0003), so the answer reads a few hundred counter rows whatever the number of entries. On
 PostgreSQL writers append their changes to `supporter_count_deltas` instead of updating a shared
-row; the reader folds a candidate's deltas into the counters first, and always reads counters
-plus deltas, which is exact even when another reader holds the fold. Documents are few: they are
+row, and fold them into the counters now and then; a reader sums counters and deltas in one
+statement, which is exact in its snapshot, and writes nothing. Documents are few: they are
 still grouped straight from their table.
 """
 
@@ -74,31 +74,17 @@ def _documents(session: Session, where: ColumnElement[bool]) -> dict[str, int]:
     return _zeroed(DocumentStatus, {status: n for status, n in rows})
 
 
-# Fold the deltas into the counters. The advisory lock lets one reader fold a candidate at a time
-# without anyone waiting: a reader that does not get it reads the deltas as they are. The
-# advisory lock and the ORDER BY keep two folds from deadlocking on counter rows.
-_FOLD = text("""
-WITH moved AS (
-    DELETE FROM supporter_count_deltas
-    WHERE candidate_id = :candidate_id AND pg_try_advisory_xact_lock(hashtext('supporter_counts'), hashtext(:candidate_id))
-    RETURNING candidate_id, submission_id, status, district_code, reason, n
-)
-INSERT INTO supporter_counts AS c (candidate_id, submission_id, status, district_code, reason, n)
-SELECT candidate_id, submission_id, status, district_code, reason, sum(n) FROM moved
-GROUP BY candidate_id, submission_id, status, district_code, reason
-ORDER BY candidate_id, submission_id, status, district_code, reason
-ON CONFLICT (candidate_id, submission_id, status, district_code, reason) DO UPDATE SET n = c.n + excluded.n
-""")
-
-
 def fold_deltas(session: Session, candidate_id: str) -> None:
-    """Move a candidate's pending counter changes into `supporter_counts` (PostgreSQL only)."""
+    """Move a candidate's pending counter changes into `supporter_counts` now (PostgreSQL only).
+
+    Writers fold on their own from time to time (migration 0003); this is for maintenance and
+    tests. It never waits on another fold: if one holds the candidate, it does nothing.
+    """
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(_FOLD, {"candidate_id": candidate_id})
+        session.execute(text("SELECT supporter_counts_fold(:candidate_id)"), {"candidate_id": candidate_id})
 
 
 def _tally(session: Session, candidate_id: str, submission_id: str | None = None) -> _Tally:
-    fold_deltas(session, candidate_id)
     parts = []
     for table in (SupporterCount, SupporterCountDelta):
         where = [table.candidate_id == candidate_id]

@@ -2,7 +2,7 @@
 
 Revision ID: 0003_supporter_counters
 Revises: 0002_api_read_indexes
-Create Date: 2026-11-29 20:30:00
+Create Date: 2026-11-28 20:30:00
 
 `supporter_counts` holds, per (candidate, submission, status, district), how many supporter
 entries there are (reason = ''), and per (candidate, submission, 'needs_review', reason) how many
@@ -14,11 +14,13 @@ Triggers keep them, because supporters are written in many places (the reading s
 checks, the review, bulk loads with COPY) and a trigger sees every one of them:
 
 - PostgreSQL: statement-level AFTER INSERT / UPDATE / DELETE triggers with transition tables.
-  Each statement appends its net change, grouped, to `supporter_count_deltas`: no counter row
-  is locked by a writer, so workers checking entries of the same candidate never queue on, or
+  Each statement appends its net change, grouped, to `supporter_count_deltas`: writers lock no
+  shared counter row, so workers checking entries of the same candidate never queue on, or
   deadlock over, a hot counter row, and a COPY of a million rows adds a few hundred delta rows.
-  The reader folds the deltas into `supporter_counts` (`dukungan.services.counting`), and always
-  reads counts + deltas, which is exact in any one snapshot.
+  Now and then (one statement in ~50) the trigger also folds the candidate's deltas into
+  `supporter_counts` (`supporter_counts_fold`, which never waits: see there), so the deltas stay
+  a few hundred rows. Readers (`dukungan.services.counting`) read counts + deltas, which is
+  exact in any one snapshot, and write nothing.
 - SQLite: row-level triggers upsert `supporter_counts` directly (one writer at a time there, so
   there is no contention to avoid); `supporter_count_deltas` stays empty.
 
@@ -28,7 +30,6 @@ counted twice or lost.
 """
 import sqlalchemy as sa
 from alembic import op
-
 
 revision = "0003_supporter_counters"
 down_revision = "0002_api_read_indexes"
@@ -71,16 +72,36 @@ def _pg_rows(table: str, sign: str) -> str:
 
 
 PG_TRIGGERS = {
-    # trigger event: (REFERENCING clause, the rows whose net change is appended)
-    "insert": ("NEW TABLE AS new_rows", _pg_rows("new_rows", "1")),
+    # trigger event: (REFERENCING clause, the rows whose net change is appended, the touched rows)
+    "insert": ("NEW TABLE AS new_rows", _pg_rows("new_rows", "1"), "new_rows"),
     "update": ("OLD TABLE AS old_rows NEW TABLE AS new_rows",
-               _pg_rows("old_rows", "-1") + "\n        UNION ALL" + _pg_rows("new_rows", "1")),
-    "delete": ("OLD TABLE AS old_rows", _pg_rows("old_rows", "-1")),
+               _pg_rows("old_rows", "-1") + "\n        UNION ALL" + _pg_rows("new_rows", "1"),
+               "(SELECT candidate_id FROM old_rows UNION SELECT candidate_id FROM new_rows)"),
+    "delete": ("OLD TABLE AS old_rows", _pg_rows("old_rows", "-1"), "old_rows"),
 }
+FOLD_CHANCE = 0.02  # a writer folds once in ~50 statements: a few hundred deltas per candidate at most
+
+# Fold a candidate's deltas into the counters. Whoever folds a candidate holds its advisory lock
+# to the end of the transaction, and only a folder locks that candidate's counter rows, so a
+# fold never waits: one that does not get the lock leaves the deltas for the next.
+PG_FOLD = f"""
+    CREATE FUNCTION supporter_counts_fold(of_candidate text) RETURNS void LANGUAGE plpgsql AS $$
+    BEGIN
+        IF NOT pg_try_advisory_xact_lock(hashtext('supporter_counts'), hashtext(of_candidate)) THEN
+            RETURN;
+        END IF;
+        WITH moved AS (
+            DELETE FROM supporter_count_deltas WHERE candidate_id = of_candidate RETURNING {COLUMNS}
+        )
+        INSERT INTO supporter_counts AS c ({COLUMNS})
+        SELECT {GROUP}, sum(n) FROM moved GROUP BY {GROUP} ORDER BY {GROUP}
+        ON CONFLICT ({GROUP}) DO UPDATE SET n = c.n + excluded.n;
+    END $$"""
 
 
 def _pg_upgrade() -> None:
-    for event, (referencing, rows) in PG_TRIGGERS.items():
+    op.execute(PG_FOLD)
+    for event, (referencing, rows, touched) in PG_TRIGGERS.items():
         op.execute(f"""
             CREATE FUNCTION supporter_counts_on_{event}() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
@@ -89,6 +110,10 @@ def _pg_upgrade() -> None:
                 ) d
                 GROUP BY {GROUP}
                 HAVING sum(n) <> 0;
+                IF random() < {FOLD_CHANCE} THEN
+                    PERFORM supporter_counts_fold(t.candidate_id)
+                    FROM (SELECT DISTINCT candidate_id FROM {touched} x) t;
+                END IF;
                 RETURN NULL;
             END $$""")
         op.execute(f"""
@@ -105,6 +130,7 @@ def _pg_downgrade() -> None:
     for event in PG_TRIGGERS:
         op.execute(f"DROP TRIGGER IF EXISTS supporter_counts_{event} ON supporters")
         op.execute(f"DROP FUNCTION IF EXISTS supporter_counts_on_{event}()")
+    op.execute("DROP FUNCTION IF EXISTS supporter_counts_fold(text)")
 
 
 # -- SQLite -------------------------------------------------------------------------------------
@@ -125,20 +151,22 @@ def _sqlite_bump(row: str, sign: str) -> str:
         {upsert};"""
 
 
+SQLITE_CHANGED = ("OLD.candidate_id IS NOT NEW.candidate_id OR OLD.submission_id IS NOT NEW.submission_id "
+                  "OR OLD.status IS NOT NEW.status OR OLD.district_code IS NOT NEW.district_code "
+                  "OR OLD.reasons IS NOT NEW.reasons")
 SQLITE_TRIGGERS = {
-    "insert": ("AFTER INSERT ON supporters", _sqlite_bump("NEW", "1")),
-    "update": ("AFTER UPDATE OF candidate_id, submission_id, status, district_code, reasons ON supporters "
-               "WHEN OLD.candidate_id IS NOT NEW.candidate_id OR OLD.submission_id IS NOT NEW.submission_id "
-               "OR OLD.status IS NOT NEW.status OR OLD.district_code IS NOT NEW.district_code "
-               "OR OLD.reasons IS NOT NEW.reasons",
+    # trigger event: (the event clause, the condition, the statements)
+    "insert": ("INSERT", "1", _sqlite_bump("NEW", "1")),
+    "update": ("UPDATE OF candidate_id, submission_id, status, district_code, reasons", SQLITE_CHANGED,
                _sqlite_bump("OLD", "-1") + _sqlite_bump("NEW", "1")),
-    "delete": ("AFTER DELETE ON supporters", _sqlite_bump("OLD", "-1")),
+    "delete": ("DELETE", "1", _sqlite_bump("OLD", "-1")),
 }
 
 
 def _sqlite_upgrade() -> None:
-    for event, (when, body) in SQLITE_TRIGGERS.items():
-        op.execute(f"CREATE TRIGGER supporter_counts_{event} {when} FOR EACH ROW BEGIN {body}\nEND")
+    for event, (clause, when, body) in SQLITE_TRIGGERS.items():
+        op.execute(f"CREATE TRIGGER supporter_counts_{event} AFTER {clause} ON supporters FOR EACH ROW "
+                   f"WHEN {when} BEGIN {body}\nEND")
     op.execute(f"""
         INSERT INTO supporter_counts ({COLUMNS})
         SELECT {GROUP}, sum(n) FROM (
@@ -146,10 +174,11 @@ def _sqlite_upgrade() -> None:
                    '' AS reason, 1 AS n
             FROM supporters
             UNION ALL
-            SELECT s.candidate_id, s.submission_id, s.status, '', r.value, 1
-            FROM supporters s, (SELECT DISTINCT value FROM json_each(
-                CASE WHEN json_type(s.reasons) = 'array' THEN s.reasons ELSE '[]' END)) r
-            WHERE s.status = {NEEDS_REVIEW}
+            SELECT candidate_id, submission_id, status, '', value, 1 FROM (
+                SELECT DISTINCT s.id, s.candidate_id, s.submission_id, s.status, r.value
+                FROM supporters s, json_each(CASE WHEN json_type(s.reasons) = 'array' THEN s.reasons ELSE '[]' END) r
+                WHERE s.status = {NEEDS_REVIEW}
+            )
         ) d
         GROUP BY {GROUP}""")
 
