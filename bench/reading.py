@@ -25,7 +25,6 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -42,8 +41,9 @@ from synth.people import make_people
 from synth.render import render_letter, render_list, render_other
 from synth.text_pdf import text_layer_pdf
 from synth.truth import CardTruth, PageTruth, RenderedPage, SupporterTruth
+from tests.shared import EXTERNAL
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "external"
+SHARED = EXTERNAL
 
 
 def fold(s: str | None) -> str:

@@ -15,10 +15,11 @@ import pytest
 import yaml
 
 from tests.conftest_s3 import skip_or_fail
+from tests.shared import EXTERNAL
 
 REPO = Path(__file__).resolve().parents[1]
 # The shared folder sits beside the checkout, both here (/work/main, /work/shared) and in CI.
-SCHEMA = REPO.parent / "shared" / "external" / "compose-spec" / "compose-spec.json"
+SCHEMA = EXTERNAL / "compose-spec" / "compose-spec.json"
 SERVICES = ("api", "worker", "redis", "minio", "postgres")
 APP_ENV = ("DUKUNGAN_DATABASE_URL", "DUKUNGAN_BROKER_URL", "DUKUNGAN_STORAGE_URL", "DUKUNGAN_ADMIN_TOKEN")
 

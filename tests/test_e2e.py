@@ -15,10 +15,11 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest_s3 import S3Server
+from tests.conftest_s3 import S3Server, skip_or_fail
 from tests.conftest_services import postgres_database, running_stack
+from tests.shared import EXTERNAL
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "external"
+SHARED = EXTERNAL
 SPECIMEN = SHARED / "ktp-specimen-chawza" / "image_clean.jpeg"
 INVALID_PDF = SHARED / "ocrmypdf-resources" / "invalid.pdf"
 VOTERS = (
@@ -45,7 +46,7 @@ def _wait(client: httpx.Client, path: str, done: Any, timeout: float = 240) -> d
 @pytest.fixture
 def stack(tmp_path: Path, s3_server: S3Server, redis_url: str):  # type: ignore[no-untyped-def]
     if not SPECIMEN.exists():
-        pytest.skip("the shared specimen is not beside the checkout")
+        skip_or_fail(f"the shared specimen is not at {SPECIMEN}")
     token = secrets.token_urlsafe(24)
     with postgres_database() as pg:
         env = {

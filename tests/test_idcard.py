@@ -15,8 +15,8 @@ import pytest
 from pipelines.domain import Reason
 from pipelines.engines.base import Image, OcrLine, OcrText
 from pipelines.idcard import _judge, _NikDigits, read_card, read_id_card_page, read_pasted_cards
+from tests.shared import EXTERNAL
 
-EXTERNAL = Path("/work/shared/external")
 SPECIMEN = EXTERNAL / "ktp-specimen-chawza/image_clean.jpeg"
 PUDAN = EXTERNAL / "synthetic-ktp-kk-pudan/ktp"
 

@@ -9,7 +9,6 @@ import pytest
 from pipelines.engines.base import OcrLine
 from pipelines.engines.registry import Engines
 from pipelines.letter import find_fields, is_letter, split_label
-from pipelines.normalize import fold_name
 
 
 @cache
@@ -51,6 +50,7 @@ def test_fields_need_core_labels() -> None:
 @pytest.mark.parametrize("seed", [21, 22])
 def test_generated_letter(seed: int) -> None:
     from pipelines.domain import PageKind, Reason
+    from pipelines.listpage import name_as_printed
     from pipelines.pages import PageSource
     from pipelines.reading import read_page
     from synth.people import make_people
@@ -65,6 +65,6 @@ def test_generated_letter(seed: int) -> None:
     assert got.row == 1
     if got.nik != want.nik:
         assert Reason.NIK_UNREADABLE in got.reasons
-    assert got.name == fold_name(want.name) or got.reasons
+    assert got.name == name_as_printed(want.name) or got.reasons
     assert got.signed in (want.signed, None)
     assert got.birth_date == want.birth_date and got.sex == want.sex

@@ -10,8 +10,15 @@ import pytest
 from pipelines.cells import OcrCellReader
 from pipelines.domain import Reason
 from pipelines.engines.tesseract import TesseractEngine
-from pipelines.listpage import find_layout, header_key, read_list, sex_letter
-from pipelines.normalize import fold_name
+from pipelines.listpage import (
+    find_layout,
+    header_key,
+    name_as_printed,
+    plausible_punctuation,
+    read_list,
+    sex_letter,
+    spaces_agree,
+)
 from pipelines.table import find_grid
 
 
@@ -72,7 +79,7 @@ def test_generated_list_page(seed: int, style: str, landscape: bool) -> None:
             assert Reason.NIK_UNREADABLE in got.reasons
         if got.signed is not None:
             assert got.signed == want.signed
-        right += got.nik == want.nik and got.name == fold_name(want.name) and not got.reasons
+        right += got.nik == want.nik and got.name == name_as_printed(want.name) and not got.reasons
     assert right >= len(truth) - 2
 
 
@@ -83,6 +90,32 @@ def test_table_grid_on_generated_page() -> None:
     page = render_list_page(make_people(5, seed=4), seed=4, dpi=150)
     grid = find_grid(np.asarray(page.image.convert("L")))
     assert grid is not None and grid.cols == 7
+
+
+@pytest.mark.parametrize(
+    ("raw", "printed"),
+    [("Ni’mah  ahmad", "NI'MAH AHMAD"), ("h .joko", "H. JOKO"), ("H.JOKO", "H. JOKO"), ("ÉKO|", "EKO")],
+)
+def test_name_as_printed(raw: str, printed: str) -> None:
+    assert name_as_printed(raw) == printed
+
+
+@pytest.mark.parametrize(
+    ("name", "plausible"),
+    [("H. JOKO", True), ("MOH. YUSUF", True), ("NI'MAH", True), ("KOMARUDIN. RIYADI", False), ("SYAFI'", False)],
+)
+def test_name_punctuation(name: str, plausible: bool) -> None:
+    assert plausible_punctuation(name) is plausible
+
+
+def test_spaces_must_fit_the_ink() -> None:
+    gaps = [0.12, 0.08, 0.15, 0.23, 0.12, 0.08, 0.12]  # one narrow word break among letter gaps
+    assert spaces_agree("YUNITA THERESIA", 1, gaps)
+    assert not spaces_agree("YUNITATHERESIA", 1, gaps)
+    wide = [0.2, 0.24, 0.28, 0.64, 0.2, 0.16, 0.2]  # a widely spaced font
+    assert spaces_agree("INDAH SUSANTI", 1, wide)
+    assert not spaces_agree("INDAH SU SANTI", 1, wide)
+    assert spaces_agree("REZA FIRMANSYAH", 2, [0.14, 0.1, 0.14])  # two lines: the break between them
 
 
 def test_no_table_no_layout() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -20,8 +19,9 @@ from pipelines.nik import (
     validate_nik,
 )
 from pipelines.regions import default_regions
+from tests.shared import EXTERNAL
 
-VECTORS = Path(__file__).resolve().parents[1].parent / "shared/external/nik-test-vectors/nik_vectors.csv"
+VECTORS = EXTERNAL / "nik-test-vectors" / "nik_vectors.csv"
 
 
 def _vector_rows() -> list[dict[str, str]]:

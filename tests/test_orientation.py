@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,9 +11,10 @@ from PIL import Image
 from pipelines.engines.tesseract import TesseractEngine
 from pipelines.orientation import make_upright, rotate_small
 from pipelines.pages import iter_pages
+from tests.shared import EXTERNAL
 
-TESS = Path("/work/shared/external/tesseract-test")
-OCRMYPDF = Path("/work/shared/external/ocrmypdf-resources")
+TESS = EXTERNAL / "tesseract-test"
+OCRMYPDF = EXTERNAL / "ocrmypdf-resources"
 
 
 @cache

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from pipelines import pages
 from pipelines.pages import PageError, count_pages, iter_pages, load_page
+from tests.shared import EXTERNAL
 
-OCRMYPDF = Path("/work/shared/external/ocrmypdf-resources")
-TESS = Path("/work/shared/external/tesseract-test")
+OCRMYPDF = EXTERNAL / "ocrmypdf-resources"
+TESS = EXTERNAL / "tesseract-test"
 
 needs_ocrmypdf = pytest.mark.skipif(not OCRMYPDF.is_dir(), reason="external samples not present")
 

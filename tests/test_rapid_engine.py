@@ -6,7 +6,6 @@ One engine per module (the models load in ~1 s); few OCR calls, on the fictional
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -14,8 +13,9 @@ import pytest
 
 from pipelines.engines.base import EngineTimeout, OcrEngine, OcrLine
 from pipelines.engines.rapid import RapidEngine, _ctc_decode, reading_order
+from tests.shared import EXTERNAL
 
-SPECIMEN = Path("/work/shared/external/ktp-specimen-chawza/image_clean.jpeg")
+SPECIMEN = EXTERNAL / "ktp-specimen-chawza" / "image_clean.jpeg"
 NIK_BOX = (300, 195, 650, 235)  # the NIK value on the 1090 x 707 specimen
 
 

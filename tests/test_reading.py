@@ -9,7 +9,7 @@ import pytest
 
 from pipelines.domain import PageKind, Reason
 from pipelines.engines.registry import Engines
-from pipelines.normalize import fold_name
+from pipelines.listpage import name_as_printed
 from pipelines.pages import PageSource, iter_pages
 from pipelines.reading import read_page, read_page_image, upright
 
@@ -57,7 +57,7 @@ def test_text_layer_pdf_is_read_without_ocr() -> None:
         assert len(reading.supporters) == len(truth.supporters)
         for got, want in zip(reading.supporters, truth.supporters, strict=True):
             assert got.nik == want.nik
-            assert got.name == fold_name(want.name)
+            assert got.name == name_as_printed(want.name)
             assert got.birth_date == want.birth_date and got.sex == want.sex
 
 

@@ -78,3 +78,25 @@ def test_generated_marks() -> None:
     for r in range(rows[-1] + 1, grid.rows):  # the empty rows at the end
         x0, y0, x1, y1 = grid.span(r, grid.cols - 1, grid.cols)
         assert check_signature(gray[y0:y1, x0:x1]).signed is False
+
+
+def _stamped_page(seed: int) -> tuple[Image.Image, bool]:
+    from synth.degrade import Degradation, degrade
+    from synth.people import make_people
+    from synth.render import render_letter
+
+    page = render_letter(make_people(1, seed=seed)[0], f"stamp{seed}", 150)
+    out = degrade(page, seed, Degradation(stamp=seed % 2 == 0, grayscale=True))
+    return out.image, seed % 2 == 0
+
+
+def test_stamps_are_found_and_only_stamps() -> None:
+    from pipelines.signature import find_stamps, under_stamp
+
+    for seed in range(4):
+        image, stamped = _stamped_page(seed)
+        found = find_stamps(np.asarray(image.convert("L")))
+        assert bool(found) is stamped
+        for cx, cy, r in found:
+            assert under_stamp((int(cx), int(cy), int(cx) + 1, int(cy) + 1), found)
+            assert not under_stamp((0, 0, 2, 2), [(cx, cy, r)]) or cx - r < 2
