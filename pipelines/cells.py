@@ -30,6 +30,8 @@ SEX_CHARS = "LPlp"
 LINE_HEIGHT = 15  # px of ink of a text line as handed to Tesseract
 CHECK_HEIGHT = 20  # the second, independent reading of a NIK
 NAME_HEIGHT = 20  # names: apostrophes and word gaps are lost at 15 px
+NAME_CHECK_HEIGHT = 26  # the second, independent reading of a name
+NAME_RETRY_HEIGHT = 32  # one more, when the first two disagree
 
 
 class CellReader(Protocol):
@@ -115,6 +117,20 @@ class OcrCellReader:
         if not lines:
             return None
         return sum((c1 - c0) / max(1.0, 0.62 * (b - a)) for (a, b, c0, c1), _ in lines)
+
+    def gaps(self, box: Box) -> tuple[int, list[float]]:
+        """(text lines, blank column runs inside each line as shares of the line's height):
+        what the ink says about word breaks, to hold a reading's spaces against."""
+        crop, ink = self._clean(box, boxed_digits=False)
+        if crop is None or ink is None:
+            return 0, []
+        lines = _text_lines_at(crop, ink)
+        out: list[float] = []
+        for (a, b, c0, c1), _ in lines:
+            inked = np.concatenate(([1], ink[a:b, c0:c1].any(axis=0).astype(np.int8), [1]))
+            edges = np.flatnonzero(np.diff(inked))  # blank runs start at even, end at odd places
+            out.extend(float(run) / max(1, b - a) for run in (edges[1::2] - edges[0::2]).tolist())
+        return len(lines), out
 
     def ink(self, box: Box) -> Gray | None:
         """The cell's ink (255) with ruling and specks removed."""

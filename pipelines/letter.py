@@ -17,13 +17,19 @@ import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz import fuzz
 
-from pipelines.cells import CellReader
+from pipelines.cells import NAME_CHECK_HEIGHT, CellReader, OcrCellReader
 from pipelines.domain import IdCardRead, Reason, SupporterRead
 from pipelines.engines.base import OcrLine
-from pipelines.listpage import NAME_MIN_CONFIDENCE, NIK_MIN_CONFIDENCE, read_nik
+from pipelines.listpage import (
+    NAME_MIN_CONFIDENCE,
+    NIK_MIN_CONFIDENCE,
+    name_as_printed,
+    plausible_punctuation,
+    read_nik,
+)
 from pipelines.nik import matches_printed
 from pipelines.normalize import extract_nik, fold_name, parse_birth_detail, parse_sex
-from pipelines.signature import check_signature
+from pipelines.signature import Circle, check_signature, under_stamp
 from pipelines.table import binarize, line_masks, u8
 
 Gray = NDArray[np.uint8]
@@ -132,8 +138,11 @@ def _letters(s: str) -> str:
 
 
 def is_letter(fields: LetterFields) -> bool:
+    """Title and two core labels, or three core labels; or the title and the signature box
+    caption, whose labels a stamp or a smudge hid (the supporter then goes to review with
+    what could be read, rather than the page being lost as "other")."""
     core = {"name", "nik", "birth", "sex"} & fields.values.keys()
-    return (fields.title and len(core) >= 2) or len(core) >= 3
+    return (fields.title and (len(core) >= 2 or fields.caption is not None)) or len(core) >= 3
 
 
 def read_letter_fields(
@@ -143,8 +152,12 @@ def read_letter_fields(
     cards: tuple[IdCardRead, ...] = (),
     *,
     nik_box: Box | None = None,
+    stamps: tuple[Circle, ...] = (),
+    boxes: list[Box] | None = None,
 ) -> SupporterRead:
-    """One supporter from the labelled values. `reader` re-reads the NIK (None: text layer)."""
+    """One supporter from the labelled values. `reader` re-reads the NIK (None: text layer).
+    A name or signature under one of `stamps` goes to review. `boxes`: the page's
+    `ruled_boxes`, when the caller has them."""
     v = fields.values
     reasons: list[Reason] = []
     nik, nik_conf = None, 0.0
@@ -154,11 +167,12 @@ def read_letter_fields(
         else:
             nik, fixes = extract_nik(v["nik"].text)
             nik_conf = v["nik"].confidence * (0.85**fixes) if nik else 0.0
-    name = fold_name(v["name"].text) if "name" in v else ""
-    name_conf = v["name"].confidence if name else 0.0
+    name, name_conf = _name(v["name"], reader) if "name" in v else ("", 0.0)
+    if name and under_stamp(v["name"].box, stamps):
+        name_conf = min(name_conf, 0.5)
     place, birth_date, _ = parse_birth_detail(v["birth"].text) if "birth" in v else (None, None, 0)
     sex = parse_sex(v["sex"].text) if "sex" in v else None
-    signed, sig_conf = judge_signature(gray, fields)
+    signed, sig_conf = judge_signature(gray, fields, stamps, boxes)
 
     if nik is None or nik_conf < NIK_MIN_CONFIDENCE or matches_printed(nik, birth_date, sex):
         reasons.append(Reason.NIK_UNREADABLE)
@@ -195,6 +209,22 @@ def read_letter_fields(
     )
 
 
+def _name(value: OcrLine, reader: CellReader | None) -> tuple[str, float]:
+    """(name as printed, confidence); on a scan the name's line is read again at another scale
+    and must give the same name (one confident reading alone was seen wrong)."""
+    name = name_as_printed(value.text)
+    if not name:
+        return name, 0.0
+    if not plausible_punctuation(name):  # a speck read as a dot after a long word
+        return name, min(value.confidence, 0.5)
+    if not isinstance(reader, OcrCellReader):
+        return name, value.confidence
+    again = split_label(reader.read(value.box, height=NAME_CHECK_HEIGHT, binary=True).text)
+    if again is None or again[0] != "name" or name_as_printed(again[1]) != name:
+        return name, min(value.confidence, 0.5)
+    return name, value.confidence
+
+
 def _card_for(cards: tuple[IdCardRead, ...], nik: str | None) -> int | None:
     if not cards:
         return None
@@ -207,21 +237,14 @@ def _card_for(cards: tuple[IdCardRead, ...], nik: str | None) -> int | None:
 # ---- the signature box ----------------------------------------------------------------------------
 
 
-def signature_box(gray: Gray, caption: OcrLine | None) -> Box | None:
-    """The ruled box holding the caption (or else the lowest wide box in the lower half)."""
+def ruled_boxes(gray: Gray) -> list[Box]:
+    """The page's ruled boxes of a signature box's size (a pasted card's frame is one too)."""
     small = gray
     while max(small.shape) > 1400:  # a box's ruling survives a halved copy; 4x faster each time
         small = u8(cv2.pyrDown(small))
     f = small.shape[1] / gray.shape[1]
-    found = _signature_box(small, caption, f)
-    if found is None:
-        return None
-    return (int(found[0] / f), int(found[1] / f), int(found[2] / f), int(found[3] / f))
-
-
-def _signature_box(gray: Gray, caption: OcrLine | None, f: float) -> Box | None:
-    h, w = gray.shape
-    ink = binarize(gray)
+    h, w = small.shape
+    ink = binarize(small)
     unit = max(h, w) / 1000.0
     horiz, vert = line_masks(ink, max(20, int(30 * unit)), bridge=3)
     frame = cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8))
@@ -230,20 +253,33 @@ def _signature_box(gray: Gray, caption: OcrLine | None, f: float) -> Box | None:
     for c in contours:
         x, y, bw, bh = cv2.boundingRect(c)
         if bw > w * 0.12 and bh > h * 0.04 and bw < w * 0.95 and bh < h * 0.5:
-            boxes.append((x, y, x + bw, y + bh))
+            boxes.append((int(x / f), int(y / f), int((x + bw) / f), int((y + bh) / f)))
+    return boxes
+
+
+def signature_box(gray: Gray, caption: OcrLine | None, boxes: list[Box] | None = None) -> Box | None:
+    """The ruled box holding the caption (or else the lowest wide box in the lower half)."""
+    boxes = ruled_boxes(gray) if boxes is None else boxes
     if caption is not None:
-        cx = (caption.box[0] + caption.box[2]) / 2 * f
-        cy = (caption.box[1] + caption.box[3]) / 2 * f
+        cx = (caption.box[0] + caption.box[2]) / 2
+        cy = (caption.box[1] + caption.box[3]) / 2
         holding = [b for b in boxes if b[0] <= cx <= b[2] and b[1] <= cy <= b[3]]
         if holding:
             return min(holding, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
         return None
-    lower = [b for b in boxes if b[1] > h * 0.5]
+    lower = [b for b in boxes if b[1] > gray.shape[0] * 0.5]
     return max(lower, key=lambda b: b[1]) if lower else None
 
 
-def judge_signature(gray: Gray, fields: LetterFields) -> tuple[bool | None, float]:
-    box = signature_box(gray, fields.caption)
+def complete(fields: LetterFields) -> bool:
+    """Whether a letter's title and its always-printed labelled values have all been read."""
+    return fields.title and {"name", "nik", "birth", "sex", "address"} <= fields.values.keys()
+
+
+def judge_signature(
+    gray: Gray, fields: LetterFields, stamps: tuple[Circle, ...] = (), boxes: list[Box] | None = None
+) -> tuple[bool | None, float]:
+    box = signature_box(gray, fields.caption, boxes)
     if box is None:
         return None, 0.0
     x0, y0, x1, y1 = box
@@ -254,4 +290,6 @@ def judge_signature(gray: Gray, fields: LetterFields) -> tuple[bool | None, floa
         inner[max(0, cy0 - y0 - m) : max(0, cy1 - y0 + m), max(0, cx0 - x0 - m) : max(0, cx1 - x0 + m)] = 255
     glyph = None if fields.caption is None else float(fields.caption.box[3] - fields.caption.box[1])
     check = check_signature(inner, text_height=glyph)
+    if check.signed and under_stamp(box, stamps):
+        return None, 0.3  # a stamp's ring in an empty box looks like pen strokes
     return check.signed, check.confidence

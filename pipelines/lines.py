@@ -70,13 +70,33 @@ def _split_columns(band: NDArray[np.bool_], y0: int, gap: int) -> list[Box]:
 BAND_HEIGHT = 22  # px of ink per line: titles in bold and small print both read well
 
 
-def read_bands(gray: Gray, engine: OcrEngine, bands: list[Box], *, pad: int = 3) -> list[OcrLine]:
-    """Each band read as one line (several lines if the band holds more)."""
+TALL_BAND = 2.5  # a band this many line heights tall is several lines welded together
+
+
+def read_bands(
+    gray: Gray, engine: OcrEngine, bands: list[Box], *, pad: int = 3, line_height: float | None = None
+) -> list[OcrLine]:
+    """Each band read as one line (several lines if the band holds more).
+
+    A band taller than `TALL_BAND` times `line_height` is lines that other ink (a stamp's rings,
+    a scribble) joined into one projection band; cut by projection it would read as one line
+    of junk, so Tesseract's own layout analysis reads it as a block of lines instead."""
     reader = OcrCellReader(gray, engine, ruled=False)
     h, w = gray.shape
     out: list[OcrLine] = []
     for x0, y0, x1, y1 in bands:
         box = (max(0, x0 - pad), max(0, y0 - pad), min(w, x1 + pad), min(h, y1 + pad))
+        if line_height is not None and y1 - y0 > TALL_BAND * line_height:
+            crop = np.ascontiguousarray(gray[box[1] : box[3], box[0] : box[2]])
+            out.extend(
+                OcrLine(
+                    ln.text,
+                    ln.confidence,
+                    (ln.box[0] + box[0], ln.box[1] + box[1], ln.box[2] + box[0], ln.box[3] + box[1]),
+                )
+                for ln in engine.read_lines(crop, timeout=reader.seconds_budget * 5)
+            )
+            continue
         out.extend(reader.read_each_line(box, height=BAND_HEIGHT))
     return out
 

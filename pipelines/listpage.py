@@ -13,6 +13,7 @@ missing birth date/sex, or a signature that cannot be judged, carries LOW_QUALIT
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import cv2
@@ -20,11 +21,19 @@ import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz import fuzz
 
-from pipelines.cells import CHECK_HEIGHT, NAME_CHARS, NAME_HEIGHT, CellReader, OcrCellReader
+from pipelines.cells import (
+    CHECK_HEIGHT,
+    NAME_CHARS,
+    NAME_CHECK_HEIGHT,
+    NAME_HEIGHT,
+    NAME_RETRY_HEIGHT,
+    CellReader,
+    OcrCellReader,
+)
 from pipelines.domain import Reason, SupporterRead
 from pipelines.nik import matches_printed
-from pipelines.normalize import extract_nik, fold_name, parse_birth_detail, parse_sex
-from pipelines.signature import check_signature
+from pipelines.normalize import extract_nik, nfkc, parse_birth_detail, parse_sex
+from pipelines.signature import Circle, check_signature, under_stamp
 from pipelines.table import Grid, find_grid
 
 Gray = NDArray[np.uint8]
@@ -45,6 +54,9 @@ SURE = 0.95  # two agreeing NIK readings above this need no third (clean scans r
 # "/") into a confident 1. Unrestricted, the doubt shows as a non-digit and the NIK is unreadable.
 NIK_CHARSET: str | None = None
 NAME_MIN_CONFIDENCE = 0.80
+# A name is stored as printed ("NI'MAH", "H. JOKO"): the matching (pipelines.names) folds the
+# punctuation away, but a reading that lost or invented it is a different reading.
+_NAME_KEEP = re.compile(r"[^A-Z'.,\- ]+")
 
 
 @dataclass(frozen=True)
@@ -121,27 +133,41 @@ def find_layout(gray: Gray, reader: CellReader, grid: Grid | None = None) -> Lis
 # ---- rows ------------------------------------------------------------------------------------------
 
 
-def read_list(gray: Gray, reader: CellReader, layout: ListLayout) -> ListResult:
-    """Every filled body row of the table, as supporters (row numbers from 1 on this page)."""
+def read_list(gray: Gray, reader: CellReader, layout: ListLayout, stamps: tuple[Circle, ...] = ()) -> ListResult:
+    """Every filled body row of the table, as supporters (row numbers from 1 on this page).
+    A name or signature under one of `stamps` goes to review (LOW_QUALITY, signature unsure)."""
     grid, cols = layout.grid, layout.columns
     out: list[SupporterRead] = []
     notes: list[str] = []
+    first = _first_body_row(grid, layout.header_row)
     filled = [
         r
-        for r in range(layout.header_row + 1, grid.rows)
+        for r in range(first, grid.rows)
         # an empty row, or the "(1) (2) (3)" numbering row under the header, is skipped
         if reader.ink_width(grid.span(r, *cols["nik"]), boxed_digits=True) >= 0.2
         or reader.ink_width(grid.span(r, *cols["name"])) >= 0.15
     ]
     text_height = _print_height(reader, grid, cols, filled)
     for r in filled:
-        row = _read_row(gray, reader, grid, r, cols, len(out) + 1, text_height)
+        # The row number is the row's place in the table (as the truth and the operator count),
+        # not the count of rows read: an unread row must not shift the ones below it.
+        row = _read_row(gray, reader, grid, r, cols, r - first + 1, text_height, stamps)
         if not out and r == filled[0] and _numbering_row(row):
             continue  # the "(1) (2) (3) ..." row under the header that noise made look filled
         out.append(row)
     if not out:
         notes.append("list table without filled rows")
     return ListResult(tuple(out), tuple(notes))
+
+
+def _first_body_row(grid: Grid, header_row: int) -> int:
+    """The first supporter row: the one under the header, unless that is the short
+    "(1) (2) (3) ..." column-number row of the official form."""
+    first = header_row + 1
+    heights = sorted(grid.ys[r + 1] - grid.ys[r] for r in range(first, grid.rows))
+    if len(heights) >= 3 and grid.ys[first + 1] - grid.ys[first] < 0.6 * heights[len(heights) // 2]:
+        return first + 1
+    return first
 
 
 def _print_height(reader: CellReader, grid: Grid, cols: dict[str, tuple[int, int]], rows: list[int]) -> float | None:
@@ -165,16 +191,15 @@ def _read_row(
     cols: dict[str, tuple[int, int]],
     number: int,
     text_height: float | None,
+    stamps: tuple[Circle, ...] = (),
 ) -> SupporterRead:
     reasons: list[Reason] = []
     nik, nik_conf = read_nik(reader, grid.span(r, *cols["nik"]))
 
     name_box = grid.span(r, *cols["name"])
-    name_read = reader.read(name_box, charset=NAME_CHARS, height=NAME_HEIGHT)
-    name = fold_name(name_read.text) or None
-    name_conf = name_read.confidence if name else 0.0
-    if name and isinstance(reader, OcrCellReader) and not plausible_length(name, reader.expected_chars(name_box)):
-        name_conf = min(name_conf, 0.5)  # far more or less text than ink: a stamp, a scribble
+    name, name_conf = read_name(reader, name_box)
+    if name and under_stamp(name_box, stamps):
+        name_conf = min(name_conf, 0.5)
 
     place, birth_date, birth_conf = None, None, 0.0
     if "birth" in cols:
@@ -204,6 +229,8 @@ def _read_row(
             straight=not isinstance(reader, OcrCellReader),
         )
         signed, sig_conf = check.signed, check.confidence
+        if signed and under_stamp((x0, y0, x1, y1), stamps):
+            signed, sig_conf = None, 0.3  # a stamp's ring in an empty box looks like pen strokes
 
     if nik is None or nik_conf < NIK_MIN_CONFIDENCE or matches_printed(nik, birth_date, sex):
         reasons.append(Reason.NIK_UNREADABLE)
@@ -225,6 +252,94 @@ def _read_row(
         bbox=(x0, y0, x1, y1),
         reasons=tuple(dict.fromkeys(reasons)),
     )
+
+
+def name_as_printed(text: str) -> str:
+    """Upper case, accents dropped, letters and the punctuation of names (' . , -) kept,
+    spaces folded: "Ni’mah" -> "NI'MAH", "H .JOKO" -> "H. JOKO"."""
+    decomposed = unicodedata.normalize("NFKD", nfkc(text))
+    s = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).upper()
+    s = _NAME_KEEP.sub(" ", re.sub(r"[`’‘´]", "'", s))
+    s = re.sub(r"\s+([.,])", r"\1", s)  # "H ." -> "H."
+    s = re.sub(r"([.,])(?=[A-Z])", r"\1 ", s)  # "H.JOKO" -> "H. JOKO"
+    s = re.sub(r"\s*'\s*", "'", s)  # "NI ' MAH" -> "NI'MAH"
+    return " ".join(s.split()).strip(" .,-")
+
+
+def plausible_punctuation(name: str) -> bool:
+    """Whether a name's punctuation is where names have it: a dot or comma after a short word
+    (H., HJ., MOH., S.H.), an apostrophe or hyphen between letters. A speck read as a dot
+    after a long word ("KOMARUDIN. RIYADI") is doubt, not a name."""
+    for m in re.finditer(r"([A-Z']*)([.,])", name):
+        if len(m.group(1).replace("'", "")) > 4:
+            return False
+    return re.search(r"(?<![A-Z])['-]|['-](?![A-Z])", name) is None
+
+
+# Blank run / line height that can be a word break: blur and JPEG close word gaps after A, T,
+# W to 0.17-0.19 while letter gaps stay near 0.08-0.12. Measured on 587 generated list names:
+# 5 of 693 possible merges pass unseen, 21 % of right names are doubted (wide fonts, narrow I).
+WORD_GAP = 0.16
+
+
+def spaces_agree(name: str, lines: int, gaps: list[float]) -> bool:
+    """Whether a name's spaces fit the blank runs of its ink. With k spaces inside the lines,
+    the k widest runs are the word breaks; the next one must be clearly narrower (a merged
+    "YUNITATHERESIA" left a run of 0.23 among letter gaps of 0.12), and the k-th must not be
+    a letter gap. Relative measures as well as absolute ones: some fonts are spaced wide, and
+    at 150 dpi a run is only a few pixels."""
+    if lines == 0 or not gaps:
+        return True
+    k = name.count(" ") - (lines - 1)
+    if k < 0:
+        return False
+    ranked = sorted(gaps, reverse=True)
+    median = ranked[len(ranked) // 2]
+    if k > 0 and (k > len(ranked) or ranked[k - 1] < 0.17):
+        return False
+    if k < len(ranked):
+        nxt = ranked[k]
+        # Beside read word breaks, a run half as wide as the narrowest of them is one more; in
+        # a name read as one word, a run well above the letter gaps is.
+        limit = 0.5 * ranked[k - 1] if k > 0 else 1.75 * median
+        if nxt >= max(WORD_GAP, limit):
+            return False
+    return True
+
+
+def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str | None, float]:
+    """(name as printed, confidence). On a scan a name is only sure when two independent
+    readings (other scales, or grey and black-on-white) give the same text and that text fits
+    the ink: its length, its word breaks, its punctuation. One confident reading alone was seen
+    wrong ("PANO" for PAIJO at 0.97), and two agreeing ones too, where the ink told (a lost
+    apostrophe, two words merged)."""
+    first = reader.read(box, charset=NAME_CHARS, height=NAME_HEIGHT)
+    name = name_as_printed(first.text) or None
+    if name is None:
+        return None, 0.0
+    if not isinstance(reader, OcrCellReader):  # a text layer
+        return name, first.confidence if plausible_punctuation(name) else min(first.confidence, 0.5)
+    if not plausible_length(name, reader.expected_chars(box)):
+        return name, min(first.confidence, 0.5)  # far more or less text than ink: a stamp, a scribble
+    lines, gaps = reader.gaps(box)
+
+    def fits(text: str) -> bool:
+        return plausible_punctuation(text) and spaces_agree(text, lines, gaps)
+
+    # black on white at another scale: the grey readings merged "RATNA THERESIA" at three
+    # scales, the binarised one kept the space
+    second = reader.read(box, charset=NAME_CHARS, height=NAME_CHECK_HEIGHT, binary=True)
+    again = name_as_printed(second.text)
+    if again == name and fits(name):
+        return name, min(first.confidence, second.confidence)
+    # In doubt the entry goes to review whatever is read next; two more readings only choose
+    # the best guess to show the reviewer: a text that fits the ink, the most often read.
+    # (They do not clear the doubt: "RIFA'I" read as "RIFAT" at three scales out of four.)
+    readings = [name, again]
+    for height, binary in ((NAME_CHECK_HEIGHT, False), (NAME_RETRY_HEIGHT, False)):
+        readings.append(name_as_printed(reader.read(box, charset=NAME_CHARS, height=height, binary=binary).text))
+    guess = max((t for t in readings if t), key=lambda t: (fits(t), plausible_punctuation(t), readings.count(t)))
+    return guess, min(first.confidence, 0.5)
 
 
 def read_nik(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str | None, float]:

@@ -63,35 +63,51 @@ class Upright:
     skew: float  # degrees of skew that were removed
     confidence: float  # 0..1, how sure the quarter-turn decision is
     method: str  # "profile", "ocr", "osd" or "blank"
+    angles: tuple[float, float, float] | None = None  # (horizontal, vertical, axis ratio) of the profiles
 
 
 def to_gray(image: Image.Image) -> NDArray[np.uint8]:
     return np.asarray(image if image.mode == "L" else image.convert("L"), dtype=np.uint8)
 
 
-def make_upright(image: Image.Image, engine: _OrientationEngine | None = None) -> Upright:
-    """The page turned upright. Without an engine only the axis and skew are fixed (0 vs 180 unknown)."""
+def make_upright(
+    image: Image.Image, engine: _OrientationEngine | None = None, *, cheap: Upright | None = None
+) -> Upright:
+    """The page turned upright. Without an engine only the axis and skew are fixed (0 vs 180 unknown).
+
+    `cheap`: this page's earlier result without an engine; its profiles are reused (and its
+    image, when the engine confirms the turn) instead of being measured again."""
     if image.mode not in ("L", "RGB"):  # bilevel, palette, 16-bit: warps need 8-bit channels
         image = image.convert("RGB" if image.mode in ("P", "RGBA", "CMYK") else "L")
-    gray = to_gray(image)
-    ink = _ink_points(gray)
-    if ink is None:
-        return Upright(image, 0, 0.0, 1.0, "blank")
-    ys, xs = ink
-    h_angle, h_score = _best_angle(xs, ys)
-    v_angle, v_score = _best_angle(ys, xs)
-    ratio = max(h_score, v_score) / max(min(h_score, v_score), 1e-9)
-    quarter = 90 if v_score > h_score else 0
+    if cheap is not None and cheap.method == "blank":
+        return cheap
+    if cheap is not None and cheap.angles is not None:
+        h_angle, v_angle, ratio = cheap.angles
+        quarter = cheap.rotation
+    else:
+        gray = to_gray(image)
+        ink = _ink_points(gray)
+        if ink is None:
+            return Upright(image, 0, 0.0, 1.0, "blank")
+        ys, xs = ink
+        h_angle, h_score = _best_angle(xs, ys)
+        v_angle, v_score = _best_angle(ys, xs)
+        ratio = max(h_score, v_score) / max(min(h_score, v_score), 1e-9)
+        quarter = 90 if v_score > h_score else 0
+        cheap = None
+    angles = (h_angle, v_angle, ratio)
     method, confidence = "profile", min(1.0, (ratio - 1.0) * 3)
     if engine is not None:
         # A clear axis leaves up or down to decide; a tie (tables, stamps) all four turns.
         candidates = (quarter, quarter + 180) if ratio >= AXIS_RATIO else (0, 90, 180, 270)
         quarter, confidence, method = _read_test(image, candidates, (h_angle, v_angle), engine)
     skew = -v_angle if quarter in (90, 270) else h_angle
+    if cheap is not None and cheap.rotation == quarter:
+        return Upright(cheap.image, quarter, cheap.skew, confidence, method, angles)
     turned = _turn(image, quarter)
     if abs(skew) >= 0.15:
         turned = rotate_small(turned, skew)
-    return Upright(turned, quarter, round(skew, 2), confidence, method)
+    return Upright(turned, quarter, round(skew, 2), confidence, method, angles)
 
 
 def apply(image: Image.Image, rotation: int, skew: float) -> Image.Image:
@@ -200,7 +216,7 @@ def _read_test(
             if k < len(axis_strips):
                 strip = axis_strips[k] if q < 180 else np.ascontiguousarray(axis_strips[k][::-1, ::-1])
                 got = engine.read_line(strip, timeout=3.0)
-                scores[q] += _word_score(got.text) + 0.5 * _plausibility(got)
+                scores[q] += word_score(got.text) + 0.5 * _plausibility(got)
         lead = sorted(scores.values(), reverse=True)
         if lead[0] - lead[1] >= 2.0:  # clear enough: spare the other strips
             break
@@ -217,7 +233,7 @@ def _read_test(
     return best, 0.2, "ocr"
 
 
-def _word_score(text: str) -> float:
+def word_score(text: str) -> float:
     """How many tokens of `text` are words of our forms, dates or long numbers."""
     hits = 0.0
     for token in re.findall(r"[A-Za-z]{2,}|[0-9][0-9./-]{3,}", text):

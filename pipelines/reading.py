@@ -5,10 +5,14 @@ The stages, in order (each a pure function of its inputs):
     upright      -> orientation.make_upright (quarter turns, skew)
     list?        -> table.find_grid + listpage.find_layout -> listpage.read_list
     cards        -> cardfind.find_cards (masked before the text lines are read)
-    text lines   -> lines.text_bands + read_bands
+    text lines   -> lines.text_bands + read_bands (a letter's running text below its fields skipped)
     letter?      -> letter.find_fields -> letter.read_letter_fields (+ pasted cards)
     id cards?    -> idcard.read_id_card_page
-    otherwise    -> other (kept, no supporters)
+    otherwise    -> other (kept, no supporters); an unsure turn that reads as no words of ours
+                    is read the other way up too, and kept that way if it is a letter
+
+Stamps (signature.find_stamps) are found on list and letter pages: a name or signature
+under one goes to review.
 
 Bounding boxes are in the coordinates of the upright image; `read_page_image` returns that
 image beside the reading (the worker stores it for the review screen's crops), and
@@ -20,7 +24,6 @@ transient, and after the last retry records a page error (never a failed support
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -32,11 +35,12 @@ from pipelines.classify import Cues, card_word_count, decide
 from pipelines.domain import IdCardRead, PageKind, PageReading
 from pipelines.engines.base import OcrEngine, OcrLine
 from pipelines.engines.tesseract import TesseractEngine
-from pipelines.letter import find_fields, read_letter_fields
+from pipelines.letter import complete, find_fields, is_letter, read_letter_fields, ruled_boxes
 from pipelines.lines import merge_rows, read_bands, text_bands
 from pipelines.listpage import find_layout, read_list
-from pipelines.orientation import apply, make_upright, to_gray
+from pipelines.orientation import apply, make_upright, to_gray, word_score
 from pipelines.pages import PageSource
+from pipelines.signature import find_stamps
 from pipelines.table import Grid, find_grid
 from pipelines.textlayer import text_lines
 
@@ -83,21 +87,45 @@ def read_page_image(page: PageSource, engines: PageEngines) -> PageResult:
     found = _try_list(cheap.image, gray, grid, engines)
     if found is not None:
         return _turned(found, cheap.rotation, cheap.skew)
-    turned = make_upright(page.image, engines.tesseract)
+    turned = make_upright(page.image, engines.tesseract, cheap=cheap)
     if (turned.rotation, turned.skew) != (cheap.rotation, cheap.skew):
         gray = np.ascontiguousarray(to_gray(turned.image))
         grid = find_grid(gray)
         found = _try_list(turned.image, gray, grid, engines)
         if found is not None:
             return _turned(found, turned.rotation, turned.skew)
-    reading = _read_text_page(turned.image, gray, engines, grid)
+    reading, known = _read_text_page(turned.image, gray, engines, grid)
+    if reading.kind is not PageKind.LETTER and turned.confidence < UNSURE_TURN and known < FEW_WORDS:
+        # An unsure turn whose lines read as no words of ours may be upside down (a stamp can
+        # outvote the text in the orientation test): the page is read the other way up too.
+        flipped = _flipped_letter(turned.image, engines)
+        if flipped is not None:
+            image, flipped_reading = flipped
+            rotation = (turned.rotation + 180) % 360
+            return PageResult(replace(flipped_reading, rotation=rotation, skew=turned.skew), image)
     return PageResult(replace(reading, rotation=turned.rotation, skew=turned.skew), turned.image)
+
+
+UNSURE_TURN = 0.5  # orientation confidence below which an unrecognised page is read turned 180° too
+FEW_WORDS = 8  # form words, dates and numbers a page read the right way up shows (upside down: 0-3)
+
+
+def _flipped_letter(image: Image.Image, engines: PageEngines) -> tuple[Image.Image, PageReading] | None:
+    """(the page turned 180°, its reading) when it reads as a letter that way up, else None.
+    Its text lines are read first (no cards, no fields): most pages stop there."""
+    flipped = image.transpose(Image.Transpose.ROTATE_180)
+    gray = np.ascontiguousarray(to_gray(flipped))
+    lines, _ = _read_lines(gray, engines.tesseract, text_bands(gray))
+    if not is_letter(find_fields(lines)):
+        return None
+    reading, _ = _read_text_page(flipped, gray, engines, find_grid(gray))
+    return (flipped, reading) if reading.kind is PageKind.LETTER else None
 
 
 def _turned(found: tuple[PageReading, Image.Image, bool], rotation: int, skew: float) -> PageResult:
     reading, image, flipped = found
     rotation = (rotation + (180 if flipped else 0)) % 360
-    reading = replace(reading, rotation=rotation, skew=-skew if flipped else skew)
+    reading = replace(reading, rotation=rotation, skew=skew)  # a half turn commutes with the deskew
     return PageResult(reading, image)
 
 
@@ -121,18 +149,19 @@ def _try_list(
             reader = OcrCellReader(view, tess)
             layout = find_layout(view, reader, table)
             if layout is not None:
-                rows = read_list(view, reader, layout)
+                rows = read_list(view, reader, layout, tuple(find_stamps(view)))
                 shown = image.transpose(Image.Transpose.ROTATE_180) if flipped else image
                 return PageReading(PageKind.LIST, supporters=rows.supporters, notes=rows.notes), shown, flipped
     return None
 
 
-def _read_text_page(image: Image.Image, gray: Any, engines: PageEngines, grid: Any) -> PageReading:
+def _read_text_page(image: Image.Image, gray: Any, engines: PageEngines, grid: Any) -> tuple[PageReading, float]:
+    """(the reading, how many words of our forms, dates and numbers its lines hold)."""
     tess = engines.tesseract
     rgb = np.asarray(image.convert("RGB"))
     # Only regions the cards module confirms as e-KTPs are masked: a letter's block of
     # labelled lines is card-shaped too, and masking it would hide the letter.
-    cards = _pasted_cards(rgb, engines) if _find_cards(rgb) else ()
+    cards = _pasted_cards(rgb, engines)  # it finds the card-shaped regions itself (none: no OCR)
     cards = tuple(
         c
         for c in cards
@@ -140,18 +169,53 @@ def _read_text_page(image: Image.Image, gray: Any, engines: PageEngines, grid: A
     )
     card_boxes = [c.bbox for c in cards if c.bbox is not None]
     bands = text_bands(gray, mask=[_grow(b, gray.shape, 0.03) for b in card_boxes])
-    lines = merge_rows(read_bands(gray, tess, bands))
+    lines, boxes = _read_lines(gray, tess, bands)
     fields = find_fields(lines)
+    known = sum(word_score(line.text) for line in lines)
     kind = decide(Cues(False, fields, len(card_boxes), card_word_count(lines), grid is not None))
     notes: tuple[str, ...] = () if grid is None else ("ruled table without a supporter-list header",)
     if kind is PageKind.LETTER:
         nik_box = _value_box(fields.values["nik"].box, gray.shape) if "nik" in fields.values else None
         band_reader = OcrCellReader(gray, tess, ruled=False)
-        supporter = read_letter_fields(gray, fields, band_reader, cards, nik_box=nik_box)
-        return PageReading(PageKind.LETTER, supporters=(supporter,), id_cards=cards)
+        stamps = tuple(find_stamps(gray))
+        supporter = read_letter_fields(gray, fields, band_reader, cards, nik_box=nik_box, stamps=stamps, boxes=boxes)
+        return PageReading(PageKind.LETTER, supporters=(supporter,), id_cards=cards), known
     if kind is PageKind.ID_CARDS:
-        return PageReading(PageKind.ID_CARDS, id_cards=cards or _card_page(rgb, engines), notes=notes)
-    return PageReading(PageKind.OTHER, notes=notes)
+        return PageReading(PageKind.ID_CARDS, id_cards=cards or _card_page(rgb, engines), notes=notes), known
+    return PageReading(PageKind.OTHER, notes=notes), known
+
+
+def _read_lines(gray: Any, engine: TesseractEngine, bands: list[Box]) -> tuple[list[OcrLine], list[Box] | None]:
+    """(the page's text lines, its ruled boxes if they were needed), reading as little as a
+    letter needs: once its title and labelled values are read and two rows without a label
+    follow, the running text below (the pledge, the closing, the date) is skipped; only text
+    inside ruled boxes (the signature box caption) is still read. Other pages are read whole."""
+    rows: list[list[Box]] = []
+    for band in bands:  # text_bands gives the pieces of one row together, top to bottom
+        if rows and rows[-1][0][1] == band[1]:
+            rows[-1].append(band)
+        else:
+            rows.append([band])
+    heights = sorted(b[3] - b[1] for b in bands)
+    line = float(heights[len(heights) // 2]) if heights else None
+    read: list[OcrLine] = []
+    labels, quiet = 0, 0
+    for i, row in enumerate(rows):
+        read.extend(read_bands(gray, engine, row, line_height=line))
+        fields = find_fields(merge_rows(read))
+        quiet = 0 if len(fields.values) > labels else quiet + 1
+        labels = len(fields.values)
+        if quiet >= 2 and complete(fields) and fields.caption is None:
+            boxes = ruled_boxes(gray)
+            rest = [b for r in rows[i + 1 :] for b in r if _inside_any(b, boxes)]
+            read.extend(read_bands(gray, engine, rest, line_height=line))
+            return merge_rows(read), boxes
+    return merge_rows(read), None
+
+
+def _inside_any(band: Box, boxes: list[Box]) -> bool:
+    cx, cy = (band[0] + band[2]) / 2, (band[1] + band[3]) / 2
+    return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
 
 
 def _has_card_header(gray: Any, box: Box, engine: TesseractEngine) -> bool:
@@ -178,16 +242,9 @@ def _grow(box: Box, shape: tuple[int, ...], share: float) -> Box:
     return (max(0, box[0] - dx), max(0, box[1] - dy), min(w, box[2] + dx), min(h, box[3] + dy))
 
 
-def _find_cards(rgb: Any) -> list[Box]:
-    try:
-        cardfind = importlib.import_module("pipelines.cardfind")
-    except ImportError:  # the cards module is optional for lists and plain letters
-        return []
-    return [(int(b[0]), int(b[1]), int(b[2]), int(b[3])) for b in cardfind.find_cards(rgb)]
-
-
 def _pasted_cards(rgb: Any, engines: PageEngines) -> tuple[IdCardRead, ...]:
-    try:
+    try:  # the cards modules are optional for lists and plain letters
+        from pipelines.cardfind import find_cards  # noqa: F401
         from pipelines.idcard import read_pasted_cards
     except ImportError:
         return ()
@@ -209,7 +266,9 @@ def _from_text_layer(page: PageSource, engines: PageEngines) -> PageResult | Non
     gray = np.ascontiguousarray(to_gray(page.image))
     fields = find_fields(lines)
     words = TextLayerCellReader(page.words)
-    if _mentions_list_header(lines):
+    # A titled letter mentions NAMA, NIK and TANDA TANGAN too: it needs no table search.
+    titled_letter = fields.title and is_letter(fields)
+    if not titled_letter and _mentions_list_header(lines):
         grid = find_grid(gray, size=1000)
         if grid is not None:
             layout = find_layout(gray, words, grid)

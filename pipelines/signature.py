@@ -23,6 +23,9 @@ from pipelines.table import line_masks, u8
 Gray = NDArray[np.uint8]
 
 
+BROKEN_INK = 0.008  # share of the box in small strokes that is a mark in pieces (dust and dots: < 0.004)
+
+
 @dataclass(frozen=True)
 class SignatureCheck:
     signed: bool | None
@@ -68,7 +71,13 @@ def check_signature(
     n, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
     min_area = max(6, int((h * 0.035) ** 2), int((glyph * 0.3) ** 2))  # specks and printed dots
     keep = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= min_area]
+    # Ink in pieces too small to keep but too many to be dust: the ridges of a thumbprint on a
+    # bilevel scan break into dozens of short strokes. Not a signature to see, not an empty box.
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    broken = float(areas[(areas >= 6) & (areas < min_area)].sum()) / float(h * w)
     if not keep:
+        if broken >= BROKEN_INK:
+            return SignatureCheck(None, broken, 0.0, 0.3)
         return SignatureCheck(False, 0.0, 0.0, 0.95)
     area = float(sum(int(stats[i, cv2.CC_STAT_AREA]) for i in keep))
     x0 = min(int(stats[i, cv2.CC_STAT_LEFT]) for i in keep)
@@ -98,9 +107,80 @@ def check_signature(
         return SignatureCheck(None, ink, span, 0.3)
     y0 = min(int(stats[i, cv2.CC_STAT_TOP]) for i in range(1, n))
     y1 = max(int(stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT]) for i in range(1, n))
+    if broken >= BROKEN_INK:
+        return SignatureCheck(None, ink, span, 0.3)
     if ink < 0.0015 or (ink < 0.03 and y1 - y0 <= 1.6 * glyph + 2 * reach):
         # Only glyph-sized marks on one text line: the slot number and dots ("5. ....") that
         # the official list prints in each signature cell, or specks that survived. Small
         # marks spread over the box (a signature in short pen strokes) stay undecided.
         return SignatureCheck(False, ink, span, 0.8 if ink < 0.0015 else 0.7)
     return SignatureCheck(None, ink, span, 0.3)
+
+
+# ---- rubber stamps -----------------------------------------------------------------------------
+
+Circle = tuple[float, float, float]  # centre x, centre y, radius, in pixels of the page given
+STAMP_SIZE = 700  # long side of the copy searched for stamps
+_ANGLES = np.linspace(0.0, 2.0 * np.pi, 120, endpoint=False)
+
+
+def find_stamps(gray: Gray) -> list[Circle]:
+    """Round rubber stamps on an upright page: an outer ring with a second ring inside it.
+
+    Text under a stamp cannot be trusted (a ring passing through a name merged two words and
+    kept the reading confident; a stamp over an empty signature box read as signed), so the
+    readers send what a stamp covers to review. Candidates come from a Hough transform on a
+    ~700 px copy and are kept only when ink runs around nearly all of both rings: text,
+    ruling and card photos reach at most ~70 % on the outer ring.
+    """
+    h, w = gray.shape
+    f = STAMP_SIZE / max(h, w)
+    if f >= 1.0:
+        f = 1.0
+        small = gray
+    else:
+        small = u8(cv2.resize(gray, (max(1, int(w * f)), max(1, int(h * f))), interpolation=cv2.INTER_AREA))
+    short = min(small.shape)
+    if short < 50 or small.std() < 6:
+        return []
+    ink = u8(cv2.adaptiveThreshold(small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 15, 10))
+    found = cv2.HoughCircles(
+        u8(cv2.medianBlur(small, 3)),
+        cv2.HOUGH_GRADIENT,
+        dp=2,
+        minDist=short * 0.05,
+        param1=120,
+        param2=40,
+        minRadius=int(short * 0.07),
+        maxRadius=int(short * 0.13),
+    )
+    if found is None:
+        return []
+    out: list[Circle] = []
+    for x, y, r in np.asarray(found, dtype=np.float64)[0][:12]:
+        if any((x - ox * f) ** 2 + (y - oy * f) ** 2 < (r * 0.5) ** 2 for ox, oy, _ in out):
+            continue
+        if _ring_cover(ink, x, y, r) >= 0.85 and _ring_cover(ink, x, y, r * 0.64) >= 0.8:
+            out.append((float(x / f), float(y / f), float(r / f)))
+    return out
+
+
+def _ring_cover(ink: Gray, x: float, y: float, r: float) -> float:
+    """The best share of directions around (x, y) with ink at a radius near `r`."""
+    h, w = ink.shape
+    radii = np.arange(r * 0.9, r * 1.1 + 0.01, 1.0)[:, None, None] + np.array([-1.5, 0.0, 1.5])[None, :, None]
+    px = x + radii * np.cos(_ANGLES)[None, None, :]
+    py = y + radii * np.sin(_ANGLES)[None, None, :]
+    inside = (px >= 0) & (px < w) & (py >= 0) & (py < h)
+    hit = inside & (ink[np.clip(py.astype(np.int64), 0, h - 1), np.clip(px.astype(np.int64), 0, w - 1)] > 0)
+    return float(hit.any(axis=1).mean(axis=1).max())
+
+
+def under_stamp(box: tuple[int, int, int, int], stamps: list[Circle] | tuple[Circle, ...]) -> bool:
+    """Whether a box overlaps the disk of any stamp."""
+    x0, y0, x1, y1 = box
+    for cx, cy, r in stamps:
+        nx, ny = min(max(cx, x0), x1), min(max(cy, y0), y1)
+        if (nx - cx) ** 2 + (ny - cy) ** 2 <= r * r:
+            return True
+    return False
