@@ -130,16 +130,25 @@ def read_card(card_image: Image, engines: CardEngines, *, index: int = 1, bbox: 
     return _read(card_image, engines, index=index, bbox=bbox)[0]
 
 
+CARD_SHAPED = (1.3, 1.9)  # width / height of a photo that is one card filling the frame (ID-1: 1.59)
+
+
 def read_id_card_page(image: Image, engines: CardEngines) -> tuple[IdCardRead, ...]:
     """Every card on an e-KTP page (a card photo or a photocopy sheet), indexed from 1 in
     reading order. A page where no card outline is found is read as one card."""
     from pipelines.cardfind import crop_card, find_cards
 
     reads = [_read(crop_card(image, b), engines, index=i, bbox=b) for i, b in enumerate(find_cards(image), 1)]
+    h, w = np.asarray(image).shape[:2]
     if not any(is_card for _, is_card in reads):
         # No outline found, or none held a card layout: a card photo filling the frame.
-        h, w = np.asarray(image).shape[:2]
         return (read_card(image, engines, index=1, bbox=(0, 0, w, h)),)
+    if len(reads) == 1 and CARD_SHAPED[0] <= w / max(h, 1) <= CARD_SHAPED[1] and reads[0][0].nik is None:
+        # A card photo whose one "outline" is only part of the card (a textured background can
+        # cut the outline short, as on the public specimen): read the whole frame as the card.
+        whole = read_card(image, engines, index=1, bbox=(0, 0, w, h))
+        if whole.nik is not None:
+            return (whole,)
     return tuple(card for card, _ in reads)
 
 

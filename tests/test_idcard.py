@@ -170,3 +170,14 @@ def test_the_specimen_turned_a_quarter_and_tilted_gives_the_same_nik(engines: ob
     tilted = cv2.warpAffine(img, tilt, (w, h), borderMode=cv2.BORDER_REPLICATE)
     turned = np.ascontiguousarray(cv2.rotate(tilted, cv2.ROTATE_90_COUNTERCLOCKWISE))
     assert read_card(turned, engines).nik == "3171234567890123"  # type: ignore[arg-type]
+
+
+def test_the_specimen_as_a_whole_page_is_read_exactly(engines: object) -> None:
+    """Through the page path (find the cards, then read them): the specimen's textured background
+    cuts its outline short, so the whole frame is read as the card."""
+    from PIL import Image as PILImage
+
+    img = PILImage.open(SPECIMEN)
+    img.load()
+    cards = read_id_card_page(np.asarray(img.convert("RGB")), engines)  # type: ignore[arg-type]
+    assert [c.nik for c in cards] == ["3171234567890123"]
