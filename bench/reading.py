@@ -124,12 +124,22 @@ def score_page(t: Tally, truth: PageTruth, reading: PageReading, where: str) -> 
         e = by_row[row]
         if not _flagged(e):
             t.wrong_unflagged.append(f"{where} row {row}: an entry that is not on the page")
-    cards = sorted(reading.id_cards, key=lambda c: c.index)
     for c in truth.cards:
-        got = next((g for g in cards if g.index == c.index), None)
-        if got is not None and got.nik != c.nik:  # reading order may differ: match by NIK first
-            got = next((g for g in cards if g.nik == c.nik), got)
-        score_card(t, c, got, where)
+        score_card(t, c, _match_card(c, reading.id_cards), where)
+
+
+def _match_card(truth: CardTruth, cards: tuple[IdCardRead, ...]) -> IdCardRead | None:
+    """The card read where the true card lies (boxes are both in upright page pixels), else the
+    one with its index: a card that was not found must not shift the others' comparison."""
+    x0, y0, x1, y1 = truth.bbox
+    for g in cards:
+        if g.bbox is not None:
+            cx, cy = (g.bbox[0] + g.bbox[2]) / 2, (g.bbox[1] + g.bbox[3]) / 2
+            if x0 <= cx <= x1 and y0 <= cy <= y1:
+                return g
+    if any(g.bbox is not None for g in cards) and len(cards) > 1:
+        return None
+    return next((g for g in cards if g.index == truth.index), None)
 
 
 def timed_read(t: Tally, group: str, page: PageSource, engines: Engines, baseline: bool) -> PageReading:
