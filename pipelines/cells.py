@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from pipelines.engines.base import OcrEngine, OcrLine, OcrText
 from pipelines.pages import TextWord
-from pipelines.table import line_masks, morph, u8
+from pipelines.table import line_masks, morph, runs, u8
 from pipelines.textlayer import words_in
 
 Gray = NDArray[np.uint8]
@@ -285,19 +285,12 @@ def _text_lines(clean: Gray, ink: Gray) -> list[Gray]:
 def _text_lines_at(clean: Gray, ink: Gray) -> list[tuple[tuple[int, int, int, int], Gray]]:
     """((top, bottom, left, right), tight crop) of each text line in a cell, top to bottom."""
     h = ink.shape[0]
-    rows = ink.sum(axis=1) > 0
     bands: list[tuple[int, int]] = []
-    y = 0
-    while y < h:
-        if rows[y]:
-            y0 = y
-            while y < h and rows[y]:
-                y += 1
-            if bands and y0 - bands[-1][1] <= max(2, h // 30):
-                bands[-1] = (bands[-1][0], y)
-            else:
-                bands.append((y0, y))
-        y += 1
+    for y0, y in runs(ink.sum(axis=1) > 0):
+        if bands and y0 - bands[-1][1] <= max(2, h // 30):
+            bands[-1] = (bands[-1][0], y)
+        else:
+            bands.append((y0, y))
     tallest = max((b - a for a, b in bands), default=0)
     out: list[tuple[tuple[int, int, int, int], Gray]] = []
     for a, b in bands:

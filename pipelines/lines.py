@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 
 from pipelines.cells import OcrCellReader
 from pipelines.engines.base import OcrEngine, OcrLine
-from pipelines.table import binarize, line_masks, u8
+from pipelines.table import binarize, line_masks, runs, u8
 
 Gray = NDArray[np.uint8]
 Box = tuple[int, int, int, int]
@@ -39,15 +39,9 @@ def text_bands(gray: Gray, *, mask: list[Box] | None = None) -> list[Box]:
     big = keep[labels]
     rows = big.sum(axis=1)
     boxes: list[Box] = []
-    y = 0
-    while y < h:
-        if rows[y] > 0:
-            y0 = y
-            while y < h and rows[y] > 0:
-                y += 1
-            if y - y0 >= max(4, int(4 * unit)):
-                boxes.extend(_split_columns(big[y0:y], y0, gap=int(25 * unit)))
-        y += 1
+    for y0, y in runs(rows > 0):
+        if y - y0 >= max(4, int(4 * unit)):
+            boxes.extend(_split_columns(big[y0:y], y0, gap=int(25 * unit)))
     return boxes
 
 

@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from pipelines.engines.base import OcrText
-from pipelines.table import morph, u8
+from pipelines.table import morph, runs, u8
 
 AXIS_RATIO = 1.15  # profile sharpness of one axis over the other that settles the axis
 _FORM_WORDS_TEXT = """NAMA NIK TEMPAT TGL TANGGAL LAHIR JENIS KELAMIN ALAMAT TANDA TANGAN CAP JEMPOL NO RT RW
@@ -260,16 +260,7 @@ def _text_strips(gray: NDArray[np.uint8], count: int = 3) -> list[NDArray[np.uin
     lines |= morph(binary, cv2.MORPH_OPEN, (1, max(h // 20, 10)))
     text = cv2.bitwise_and(binary, cv2.bitwise_not(cv2.dilate(lines, np.ones((3, 3), np.uint8))))
     rows = (text > 0).sum(axis=1)
-    on = rows > max(3, w * 0.004)
-    bands: list[tuple[int, int]] = []
-    y = 0
-    while y < h:
-        if on[y]:
-            y0 = y
-            while y < h and on[y]:
-                y += 1
-            bands.append((y0, y))
-        y += 1
+    bands = runs(rows > max(3, w * 0.004))
     heights = [b - a for a, b in bands if b - a >= 8]
     if not heights:
         return []

@@ -145,24 +145,22 @@ def _body_height(ys: list[int]) -> float:
     return float(ys[-1] - ys[0])
 
 
+def runs(on: NDArray[np.bool_]) -> list[tuple[int, int]]:
+    """(start, end) of each run of True in a 1-D mask, end exclusive, in order."""
+    padded = np.concatenate(([False], np.asarray(on, dtype=bool), [False]))
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+
 def _boundaries(profile: NDArray[np.float64], threshold: float, offset: int) -> list[int]:
     """Centres of the runs of `profile` above `threshold` (neighbouring runs merged)."""
-    on = profile >= threshold
     out: list[int] = []
-    i, n = 0, len(on)
-    while i < n:
-        if on[i]:
-            j = i
-            while j < n and on[j]:
-                j += 1
-            centre = offset + (i + j - 1) // 2
-            if out and centre - out[-1] < 8:
-                out[-1] = (out[-1] + centre) // 2
-            else:
-                out.append(centre)
-            i = j
+    for i, j in runs(profile >= threshold):
+        centre = offset + (i + j - 1) // 2
+        if out and centre - out[-1] < 8:
+            out[-1] = (out[-1] + centre) // 2
         else:
-            i += 1
+            out.append(centre)
     return out
 
 
