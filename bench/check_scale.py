@@ -32,6 +32,7 @@ from dukungan.settings import Settings
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Candidate, Document, Election, Submission, Supporter, VoterImport
+from tests.conftest_services import scratch_database
 
 DISTRICTS = [f"3171{i:02d}" for i in range(1, 9)] + [f"3172{i:02d}" for i in range(1, 7)] + \
     [f"3173{i:02d}" for i in range(1, 9)]
@@ -110,11 +111,7 @@ def main() -> None:
     ap.add_argument("--status-calls", type=int, default=100)
     ap.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres")
     a = ap.parse_args()
-    name = f"dukungan_scale_{uuid.uuid4().hex[:8]}"
-    admin = psycopg.connect(a.pg, autocommit=True)
-    admin.execute(f'CREATE DATABASE "{name}"')
-    url = a.pg.rsplit("/", 1)[0] + "/" + name
-    try:
+    with scratch_database(a.pg, "dukungan_scale") as url:
         upgrade(url)
         load_before = os.getloadavg()
         t0 = time.perf_counter()
@@ -175,9 +172,6 @@ def main() -> None:
             "status_counted": body["counted"], "status_supporters": body["supporters"],
             "loadavg_1m_before_after": [round(load_before[0], 2), round(load_after[0], 2)],
         }))
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
 
 if __name__ == "__main__":

@@ -18,15 +18,13 @@ import random
 import resource
 import tempfile
 import time
-import uuid
 from pathlib import Path
-
-import psycopg
 
 from storage import dpt
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Election, VoterImport
+from tests.conftest_services import scratch_database
 
 HEADER = "nik,nkk,name,birth_place,birth_date,sex,marital_status,address,rt,rw,district_code,tps\n"
 DISTRICTS = ["317101", "317102", "317103", "317104", "317201", "317202", "340401", "340402"]
@@ -57,11 +55,7 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres")
     a = ap.parse_args()
-    name = f"dukungan_bench_{uuid.uuid4().hex[:8]}"
-    admin = psycopg.connect(a.pg, autocommit=True)
-    admin.execute(f'CREATE DATABASE "{name}"')
-    url = a.pg.rsplit("/", 1)[0] + "/" + name
-    try:
+    with scratch_database(a.pg, "dukungan_bench") as url:
         upgrade(url)
         db = Database(url)
         with tempfile.TemporaryDirectory() as tmp:
@@ -95,9 +89,6 @@ def main() -> None:
                           "rows_per_s": round(rep.rows_total / secs), "generate_s": round(gen_s, 1),
                           "peak_rss_mb_before": rss0 // 1024, "peak_rss_mb": rss1 // 1024,
                           "lookup_ms_avg": round(lookup_ms, 3)}))
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
 
 if __name__ == "__main__":

@@ -32,21 +32,31 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @contextmanager
-def postgres_database() -> Iterator[str]:
-    """A new, empty PostgreSQL database; dropped afterwards."""
+def scratch_database(admin_url: str, prefix: str = "dukungan_t") -> Iterator[str]:
+    """A new, empty PostgreSQL database beside `admin_url`'s; dropped afterwards (tests, benches)."""
     import psycopg
 
-    try:
-        conn = psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        skip_or_fail(f"PostgreSQL unreachable at {PG_ADMIN}: {exc}")
-    name = f"dukungan_t_{uuid.uuid4().hex[:12]}"
+    conn = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     conn.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield PG_ADMIN.rsplit("/", 1)[0] + "/" + name
+        yield admin_url.rsplit("/", 1)[0] + "/" + name
     finally:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.close()
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A scratch database on the test server; unreachable, it skips (fails under CI)."""
+    import psycopg
+
+    try:
+        psycopg.connect(PG_ADMIN, connect_timeout=3).close()
+    except psycopg.OperationalError as exc:
+        skip_or_fail(f"PostgreSQL unreachable at {PG_ADMIN}: {exc}")
+    with scratch_database(PG_ADMIN) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
