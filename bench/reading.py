@@ -63,6 +63,7 @@ class Tally:
     empty_read_signed: int = 0
     flagged: int = 0
     wrong_unflagged: list[str] = field(default_factory=list)
+    misses: list[dict[str, Any]] = field(default_factory=list)  # every field read wrongly, for --misses
     missing_entries: int = 0
     cards: int = 0
     card_nik_exact: int = 0
@@ -93,6 +94,13 @@ def score_entry(t: Tally, truth: SupporterTruth, got: SupporterRead | None, wher
     t.signed_ok += signed_ok
     t.empty_read_signed += (not truth.signed) and got.signed is True
     flagged = _flagged(got)
+    for fname, want, have in (("nik", truth.nik, got.nik), ("name", fold(truth.name), fold(got.name)),
+                              ("birth_date", truth.birth_date, got.birth_date), ("sex", truth.sex, got.sex),
+                              ("signed", truth.signed, got.signed)):
+        if want != have:
+            t.misses.append({"where": f"{where} row {truth.row}", "field": fname, "want": str(want),
+                             "got": str(have), "flagged": flagged,
+                             "reasons": [str(r) for r in got.reasons]})
     t.flagged += flagged
     wrong = [w for w, ok in (("nik", nik_ok), ("name", name_ok), ("signature", signed_ok or got.signed is None))
              if not ok]
@@ -104,10 +112,16 @@ def score_card(t: Tally, truth: CardTruth, got: IdCardRead | None, where: str) -
     t.cards += 1
     if got is None:
         t.missing_cards += 1
+        t.misses.append({"where": f"{where} card {truth.index}", "field": "card_found", "want": truth.nik,
+                         "got": "None", "flagged": True, "reasons": []})
         t.card_wrong_unflagged.append(f"{where} card {truth.index}: not found")
         return
     ok = got.nik == truth.nik
     t.card_nik_exact += ok
+    if not ok:
+        t.misses.append({"where": f"{where} card {truth.index}", "field": "card_nik", "want": truth.nik,
+                         "got": str(got.nik), "flagged": bool(got.reasons) or got.nik is None,
+                         "reasons": [str(r) for r in got.reasons]})
     if not ok and not got.reasons and got.nik is not None:
         t.card_wrong_unflagged.append(f"{where} card {truth.index}: NIK wrong, not flagged")
 
@@ -251,6 +265,7 @@ def main() -> int:
     ap.add_argument("--cards", type=int, default=300)
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--baseline-every", type=int, default=1, help="time pytesseract on every n-th page")
+    ap.add_argument("--misses", help="write every value read wrongly to this JSON-lines file")
     ap.add_argument("--check", action="store_true", help="exit 1 when a hard target is missed")
     args = ap.parse_args()
     engines = Engines()
@@ -288,6 +303,10 @@ def main() -> int:
         "wall_s": round(time.perf_counter() - t0, 1),
     }
     print(json.dumps(report, indent=1, default=str))
+    if args.misses:
+        with open(args.misses, "w", encoding="utf-8") as f:
+            for m in t.misses:
+                f.write(json.dumps(m) + "\n")
     if args.check:
         hard = (report["wrong_not_flagged"] == 0 and report["cards_wrong_not_flagged"] == 0
                 and report["empty_box_read_signed"] == 0)

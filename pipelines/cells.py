@@ -32,6 +32,7 @@ CHECK_HEIGHT = 20  # the second, independent reading of a NIK
 NAME_HEIGHT = 20  # names: apostrophes and word gaps are lost at 15 px
 NAME_CHECK_HEIGHT = 26  # the second, independent reading of a name
 NAME_RETRY_HEIGHT = 32  # one more, when the first two disagree
+WITNESS_HEIGHT = 32  # line height handed to the witness engine (it rescales to 48 itself)
 
 
 class CellReader(Protocol):
@@ -49,12 +50,14 @@ class CellReader(Protocol):
 class OcrCellReader:
     """Cells of an upright grey page, read by an OCR engine."""
 
-    def __init__(self, gray: Gray, engine: OcrEngine, *, ruled: bool = True) -> None:
+    def __init__(self, gray: Gray, engine: OcrEngine, *, ruled: bool = True, witness: OcrEngine | None = None) -> None:
         """`ruled`: the boxes are table cells whose ruling may show at the edges (False for
-        text lines cut by projection, where a "vertical line" would be the stem of a letter)."""
+        text lines cut by projection, where a "vertical line" would be the stem of a letter).
+        `witness`: a second, independent engine (RapidOCR) asked where the first is unsure."""
         self.gray = gray
         self.ruled = ruled
         self.engine = engine
+        self.witness = witness
         self.seconds_budget = 2.0
         self._cache: dict[tuple[Box, bool], tuple[Gray | None, Gray | None]] = {}
 
@@ -86,6 +89,23 @@ class OcrCellReader:
         if not texts:
             return OcrText("", 0.0)
         return OcrText(" ".join(texts), min(confs))
+
+    def witness_read(
+        self, box: Box, *, charset: str | None = None, boxed_digits: bool = False, height: int = WITNESS_HEIGHT
+    ) -> OcrText | None:
+        """The box read by the witness engine (None: there is none), from the same cleaned
+        line crops the first engine saw."""
+        if self.witness is None:
+            return None
+        crop, ink = self._clean(box, boxed_digits=boxed_digits)
+        if crop is None or ink is None:
+            return OcrText("", 1.0)
+        lines = _text_lines(crop, ink)
+        if not lines:
+            return OcrText("", 0.0)
+        if boxed_digits:
+            lines = [_close_gaps(line) for line in lines]
+        return self.witness.read_line(join_lines(lines, height), charset=charset, timeout=self.seconds_budget)
 
     def read_each_line(self, box: Box, *, height: int = LINE_HEIGHT) -> list[OcrLine]:
         """Every text line inside `box` on its own, boxed in page coordinates."""

@@ -146,7 +146,7 @@ def _try_list(
             table = find_grid(view) if flipped else grid
             if table is None:
                 continue
-            reader = OcrCellReader(view, tess)
+            reader = OcrCellReader(view, tess, witness=engines.rapid)
             layout = find_layout(view, reader, table)
             if layout is not None:
                 rows = read_list(view, reader, layout, tuple(find_stamps(view)))
@@ -176,7 +176,7 @@ def _read_text_page(image: Image.Image, gray: Any, engines: PageEngines, grid: A
     notes: tuple[str, ...] = () if grid is None else ("ruled table without a supporter-list header",)
     if kind is PageKind.LETTER:
         nik_box = _value_box(fields.values["nik"].box, gray.shape) if "nik" in fields.values else None
-        band_reader = OcrCellReader(gray, tess, ruled=False)
+        band_reader = OcrCellReader(gray, tess, ruled=False, witness=engines.rapid)
         stamps = tuple(find_stamps(gray))
         supporter = read_letter_fields(gray, fields, band_reader, cards, nik_box=nik_box, stamps=stamps, boxes=boxes)
         return PageReading(PageKind.LETTER, supporters=(supporter,), id_cards=cards), known
