@@ -31,13 +31,18 @@ LINE_HEIGHT = 15  # px of ink of a text line as handed to Tesseract
 CHECK_HEIGHT = 20  # the second, independent reading of a NIK
 NAME_HEIGHT = 20  # names: apostrophes and word gaps are lost at 15 px
 NAME_CHECK_HEIGHT = 26  # the second, independent reading of a name
-NAME_RETRY_HEIGHT = 32  # one more, when the first two disagree
 WITNESS_HEIGHT = 32  # line height handed to the witness engine (it rescales to 48 itself)
 
 
 class CellReader(Protocol):
     def read(
-        self, box: Box, *, charset: str | None = None, boxed_digits: bool = False, height: int = LINE_HEIGHT
+        self,
+        box: Box,
+        *,
+        charset: str | None = None,
+        boxed_digits: bool = False,
+        height: int = LINE_HEIGHT,
+        close_gaps: bool | None = None,
     ) -> OcrText:
         """The text of a box; `height` is the ink height lines are scaled to (OCR only)."""
         ...
@@ -69,15 +74,18 @@ class OcrCellReader:
         boxed_digits: bool = False,
         height: int = LINE_HEIGHT,
         binary: bool = False,
+        close_gaps: bool | None = None,
     ) -> OcrText:
-        """`binary`: hand Tesseract black-on-white instead of grey (an independent reading)."""
+        """`binary`: hand Tesseract black-on-white instead of grey (an independent reading).
+        `close_gaps` (default: as `boxed_digits`): narrow wide gaps between glyphs to a letter
+        space, as digits printed one per box need; a blurred run of digits reads better without."""
         crop, ink = self._clean(box, boxed_digits=boxed_digits)
         if crop is None or ink is None:
             return OcrText("", 1.0)
         lines = _text_lines(crop, ink)
         if not lines:
             return OcrText("", 0.0)
-        if boxed_digits:
+        if boxed_digits if close_gaps is None else close_gaps:
             lines = [_close_gaps(line) for line in lines]
         if binary:
             lines = [u8(np.where(line < 150, 0, 255)) for line in lines]
@@ -213,7 +221,13 @@ class TextLayerCellReader:
         return tuple(self._by_top[lo:hi])
 
     def read(
-        self, box: Box, *, charset: str | None = None, boxed_digits: bool = False, height: int = LINE_HEIGHT
+        self,
+        box: Box,
+        *,
+        charset: str | None = None,
+        boxed_digits: bool = False,
+        height: int = LINE_HEIGHT,
+        close_gaps: bool | None = None,
     ) -> OcrText:
         text = words_in(self._near(box), box)
         if charset:

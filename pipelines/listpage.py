@@ -12,6 +12,7 @@ missing birth date/sex, or a signature that cannot be judged, carries LOW_QUALIT
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -23,10 +24,10 @@ from rapidfuzz import fuzz
 
 from pipelines.cells import (
     CHECK_HEIGHT,
+    DIGITS,
     NAME_CHARS,
     NAME_CHECK_HEIGHT,
     NAME_HEIGHT,
-    NAME_RETRY_HEIGHT,
     CellReader,
     OcrCellReader,
 )
@@ -49,11 +50,13 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "signature": ("TANDA TANGAN", "TTD", "TANDA TANGAN CAP JEMPOL", "TANDA TANGAN JEMPOL"),
 }
 NIK_MIN_CONFIDENCE = 0.90
-SURE = 0.95  # two agreeing NIK readings above this need no third (clean scans read 0.97-0.99)
+SURE = 0.95  # two agreeing Tesseract NIK readings above this need no witness (clean scans: 0.97-0.99)
+WITNESS_FLOOR = 0.8  # the witness's weakest digit, for its agreement to count (wrong ones seen at 0.60)
 # No digit whitelist for the NIK: with one, Tesseract turns a 7 it is unsure of (it would say
 # "/") into a confident 1. Unrestricted, the doubt shows as a non-digit and the NIK is unreadable.
 NIK_CHARSET: str | None = None
 NAME_MIN_CONFIDENCE = 0.80
+NAME_SURE = 0.95  # two agreeing Tesseract name readings below this need the witness's agreement too
 # A name is stored as printed ("NI'MAH", "H. JOKO"): the matching (pipelines.names) folds the
 # punctuation away, but a reading that lost or invented it is a different reading.
 _NAME_KEEP = re.compile(r"[^A-Z'.,\- ]+")
@@ -203,9 +206,7 @@ def _read_row(
 
     place, birth_date, birth_conf = None, None, 0.0
     if "birth" in cols:
-        birth_read = reader.read(grid.span(r, *cols["birth"]), height=NAME_HEIGHT)
-        place, birth_date, date_fixes = parse_birth_detail(birth_read.text)
-        birth_conf = birth_read.confidence * (0.85**date_fixes) if birth_date else 0.0
+        place, birth_date, birth_conf = read_birth(reader, grid.span(r, *cols["birth"]))
 
     sex, sex_conf = None, 0.0
     if "sex" in cols:
@@ -231,6 +232,8 @@ def _read_row(
         signed, sig_conf = check.signed, check.confidence
         if signed and under_stamp((x0, y0, x1, y1), stamps):
             signed, sig_conf = None, 0.3  # a stamp's ring in an empty box looks like pen strokes
+        if signed is False and check.ink > 0 and not printed_slot_number(reader, (x0, y0, x1, y1)):
+            signed, sig_conf = None, 0.3
 
     if nik is None or nik_conf < NIK_MIN_CONFIDENCE or matches_printed(nik, birth_date, sex):
         reasons.append(Reason.NIK_UNREADABLE)
@@ -252,6 +255,36 @@ def _read_row(
         bbox=(x0, y0, x1, y1),
         reasons=tuple(dict.fromkeys(reasons)),
     )
+
+
+_SLOT_NUMBER = re.compile(r"\d{1,4}[\s.,]*")
+
+
+def printed_slot_number(reader: CellReader, box: tuple[int, int, int, int]) -> bool:
+    """Whether the glyph-sized marks left in a signature cell are the slot number the form prints
+    there ("21. ...."). A small pen mark is glyph-sized too (a short scribble, a tick): marks
+    that do not read as a number leave the box undecided, for review. The dots are left out of
+    the reading (Tesseract reads nothing at all of "21. ....")."""
+    if not isinstance(reader, OcrCellReader):
+        return True  # a text layer: the marks are what the signature check saw, no OCR to ask
+    ink = reader.ink(box)
+    if ink is None:
+        return True
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n <= 1:
+        return True
+    tallest = int(stats[1:, cv2.CC_STAT_HEIGHT].max())
+    glyphs = [i for i in range(1, n) if stats[i, cv2.CC_STAT_HEIGHT] >= 0.6 * tallest]
+    x0 = min(int(stats[i, cv2.CC_STAT_LEFT]) for i in glyphs)
+    y0 = min(int(stats[i, cv2.CC_STAT_TOP]) for i in glyphs)
+    x1 = max(int(stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH]) for i in glyphs)
+    y1 = max(int(stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT]) for i in glyphs)
+    if len(glyphs) > 4 or x1 - x0 > 4 * (y1 - y0):
+        return False  # more than a number's digits in a row: not the slot number
+    left, top, pad = max(0, box[0]), max(0, box[1]), max(2, y1 - y0)  # a "1" must not pass for ruling
+    # No digit whitelist: with one, the first dot in reach made Tesseract unsure of "21" (0.51).
+    got = reader.read((left + x0 - pad, top + y0 - pad, left + x1 + pad, top + y1 + pad))
+    return got.confidence >= 0.8 and _SLOT_NUMBER.fullmatch(got.text.strip()) is not None
 
 
 def name_as_printed(text: str) -> str:
@@ -324,47 +357,111 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
     lines, gaps = reader.gaps(box)
 
     def fits(text: str) -> bool:
-        return plausible_punctuation(text) and spaces_agree(text, lines, gaps)
+        return plausible_punctuation(text) and plausible_words(text) and spaces_agree(text, lines, gaps)
 
     # black on white at another scale: the grey readings merged "RATNA THERESIA" at three
     # scales, the binarised one kept the space
     second = reader.read(box, charset=NAME_CHARS, height=NAME_CHECK_HEIGHT, binary=True)
     again = name_as_printed(second.text)
+    confidence = min(first.confidence, second.confidence)
+    witnessed: str | None = None
     if again == name and fits(name):
-        return name, min(first.confidence, second.confidence)
-    # In doubt the entry goes to review whatever is read next; two more readings only choose
-    # the best guess to show the reviewer: a text that fits the ink, the most often read.
+        if confidence >= NAME_SURE or reader.witness is None:
+            return name, confidence
+        # Tesseract agreeing with itself below NAME_SURE was seen wrong ("ANTONTUS", "SIFORUS"
+        # at 0.89): the other engine must read the same.
+        witnessed = _witness_name(reader, box)
+        if witnessed == name:
+            return name, confidence
+    # In doubt the entry goes to review whatever is read next; more readings only choose the
+    # best guess to show the reviewer: a text that fits the ink, the most often read.
     # (They do not clear the doubt: "RIFA'I" read as "RIFAT" at three scales out of four.)
     readings = [name, again]
-    for height, binary in ((NAME_CHECK_HEIGHT, False), (NAME_RETRY_HEIGHT, False)):
-        readings.append(name_as_printed(reader.read(box, charset=NAME_CHARS, height=height, binary=binary).text))
+    if witnessed is None and reader.witness is not None:
+        witnessed = _witness_name(reader, box)
+    if witnessed:
+        readings.append(witnessed)
+    readings.append(name_as_printed(reader.read(box, charset=NAME_CHARS, height=NAME_CHECK_HEIGHT).text))
+    readings += [tidy_punctuation(t) for t in readings if t and not plausible_punctuation(t)]
     guess = max((t for t in readings if t), key=lambda t: (fits(t), plausible_punctuation(t), readings.count(t)))
     return guess, min(first.confidence, 0.5)
 
 
+def _witness_name(reader: OcrCellReader, box: tuple[int, int, int, int]) -> str | None:
+    got = reader.witness_read(box, charset=NAME_CHARS)
+    return name_as_printed(got.text) or None if got is not None else None
+
+
+def tidy_punctuation(name: str) -> str:
+    """A guess without the punctuation that names do not have where it was read (a speck read
+    as a dot after a long word, a dash beside a space): "MUHAMMAD. JUSUF" -> "MUHAMMAD JUSUF"."""
+    s = re.sub(r"([A-Z']{5,})[.,]", r"\1", name)
+    s = re.sub(r"\s*-\s+|\s+-\s*", " ", s)
+    return " ".join(s.split())
+
+
+LONGEST_WORD = 14  # letters; Javanese names run to 13 (KUSUMANINGRUM), two run together longer
+
+
+def plausible_words(name: str) -> bool:
+    """Whether each word of a name could be one name: a lost word break between two names
+    ("MAGDALENAANI", "SYAMSULANTONIUS") shows as a doubled vowel or an overlong word, and so
+    does a lost apostrophe ("SYAFII", "MUSTAQIIN"). Indonesian names rarely double a, i or u."""
+    words = re.split(r"[ .,'-]+", name)
+    return all(len(word) < LONGEST_WORD and not re.search("AA|II|UU", word) for word in words)
+
+
+def read_birth(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str | None, dt.date | None, float]:
+    """(place, date, confidence) of a "TEMPAT, DD-MM-YYYY" cell. Tesseract misreads a leading
+    0 of the day or month as 9 with this print ("96-11-1989"); such a date does not parse, or
+    needs fixes, and the witness engine (which reads these digits well) is asked then."""
+    first = reader.read(box, height=NAME_HEIGHT)
+    place, date, fixes = parse_birth_detail(first.text)
+    if date is not None and fixes == 0:
+        return place, date, first.confidence
+    got = reader.witness_read(box) if isinstance(reader, OcrCellReader) else None
+    if got is not None:
+        w_place, w_date, w_fixes = parse_birth_detail(got.text)
+        if w_date is not None and (date is None or w_date == date or w_fixes < fixes):
+            agreed = w_date == date
+            conf = max(first.confidence, got.confidence) if agreed else got.confidence * (0.85**w_fixes)
+            return place or w_place, w_date, conf
+    return place, date, first.confidence * (0.85**fixes) if date else 0.0
+
+
 def read_nik(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str | None, float]:
-    """(NIK, confidence) from two readings at different scales; disagreement gives confidence 0.
+    """(NIK, confidence). Two Tesseract readings (other scales, other preparations) that agree
+    above SURE are sure; otherwise the witness engine (RapidOCR) reads the cell: a NIK both
+    engines read alike is sure (their doubts combined as independent), anything else has
+    confidence 0 and goes to review with the likeliest reading (the witness's: it reads these
+    digits best).
 
     Tesseract can misread a digit with high confidence at one scale (a 7 as 1 at 23 px, right
-    at 17 px); two independent readings that agree have not been seen wrong on generated pages.
+    at 17 px); on degraded generated pages two Tesseract readings also agreed on a wrong digit
+    at 0.88-0.94, and both engines on one blurred 4 (read 1), the witness then at 0.60.
     """
     first = reader.read(box, charset=NIK_CHARSET, boxed_digits=True)
-    nik, fixes = extract_nik(first.text)
-    if nik is None:
-        return None, 0.0
-    second = reader.read(box, charset=NIK_CHARSET, boxed_digits=True, height=CHECK_HEIGHT)
-    again, fixes2 = extract_nik(second.text)
-    if again != nik:
-        return nik, 0.0
-    confidence = min(first.confidence, second.confidence) * (0.85 ** max(fixes, fixes2))
-    if confidence < SURE and isinstance(reader, OcrCellReader):
-        # A worn scan (toner, bilevel, JPEG): on generated pages two readings agreed on a
-        # wrong digit at 0.88-0.94. A third, binarised reading must agree as well.
-        third = reader.read(box, charset=NIK_CHARSET, boxed_digits=True, height=NAME_HEIGHT, binary=True)
-        if extract_nik(third.text)[0] != nik:
-            return nik, 0.0
-        confidence = min(confidence, third.confidence)
-    return nik, confidence
+    if not isinstance(reader, OcrCellReader):  # a text layer: one reading is the text
+        nik, fixes = extract_nik(first.text)
+        return nik, (first.confidence * 0.85**fixes if nik else 0.0)
+    # The second reading also differs in its preparation: gaps kept as printed (closing
+    # them welded a blurred "3135" into "3115"; digits one per box need them closed).
+    second = reader.read(box, charset=NIK_CHARSET, boxed_digits=True, height=CHECK_HEIGHT, close_gaps=False)
+    readings: list[tuple[str, float]] = []
+    for got in (first, second):
+        nik, fixes = extract_nik(got.text)
+        if nik is not None:
+            readings.append((nik, got.confidence * (0.85**fixes)))
+    if len(readings) == 2 and readings[0][0] == readings[1][0] and min(c for _, c in readings) >= SURE:
+        return readings[0][0], min(c for _, c in readings)
+    seen = reader.witness_read(box, charset=DIGITS, boxed_digits=True)
+    witnessed = extract_nik(seen.text)[0] if seen is not None else None
+    if seen is not None and witnessed is not None:
+        agreeing = [c for n, c in readings if n == witnessed]
+        if agreeing and seen.confidence >= WITNESS_FLOOR:
+            return witnessed, 1.0 - (1.0 - max(agreeing)) * (1.0 - seen.confidence)
+        return witnessed, 0.0
+    return (readings[0][0] if readings else None), 0.0
 
 
 def sex_by_shape(ink: Gray | None) -> str | None:

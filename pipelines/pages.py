@@ -88,6 +88,7 @@ class PageSource:
     text: str | None  # a real text layer, or None
     dpi: int
     words: tuple[TextWord, ...] = ()  # the text layer's words with boxes (empty without one)
+    rulings: tuple[tuple[int, int, int, int], ...] = ()  # vector ruling strokes (with a text layer)
 
 
 # ---- file type ----------------------------------------------------------------------------
@@ -261,7 +262,7 @@ def _render_pdf_page_locked(doc: _Doc, index: int, dpi: int) -> PageSource:
             bitmap.close()
         except Exception as exc:
             raise PageRenderFailed(f"page {number} cannot be rendered", page=number) from exc
-        from pipelines.textlayer import extract_words  # local: the text layer is optional work
+        from pipelines.textlayer import extract_rulings, extract_words  # local: optional work
 
         words = extract_words(page, scale, image.size)
         text = " ".join(w.text for w in words)
@@ -272,6 +273,7 @@ def _render_pdf_page_locked(doc: _Doc, index: int, dpi: int) -> PageSource:
             text if real else None,
             round(scale * 72),
             words if real else (),
+            extract_rulings(page, scale) if real else (),
         )
     finally:
         page.close()

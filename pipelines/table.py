@@ -8,6 +8,7 @@ bridged by a closing first. Everything is measured in pixels of the page given.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -100,6 +101,50 @@ def find_grid(gray: Gray, *, min_rows: int = 3, min_cols: int = 3, size: int = G
             max(1, round(grid.line_width / f)),
         )
     return _find_grid(gray, min_rows, min_cols)
+
+
+def grid_from_rulings(rulings: Sequence[Box], *, min_rows: int = 3, min_cols: int = 3) -> Grid | None:
+    """The largest ruled table among vector ruling strokes (a PDF's drawn lines, in pixels), by
+    the same rules as `find_grid` on pixels: row lines span most of the table; column lines run
+    through the header row and most of the table's height (a NIK's digit boxes do neither).
+    None when the strokes make no table (then the pixels are searched)."""
+    horiz = [b for b in rulings if b[2] - b[0] > b[3] - b[1]]
+    vert = [b for b in rulings if b[2] - b[0] <= b[3] - b[1]]
+    rows: list[list[int]] = []  # [y, x0, x1, thickness] of each row line, strokes merged
+    for x0, y0, x1, y1 in sorted(horiz, key=lambda b: (b[1] + b[3]) / 2):
+        y = (y0 + y1) // 2
+        near = next((r for r in rows if abs(r[0] - y) <= 3 and x0 <= r[2] + 3 and x1 >= r[1] - 3), None)
+        if near is None:
+            rows.append([y, x0, x1, max(1, y1 - y0)])
+        else:
+            near[1], near[2] = min(near[1], x0), max(near[2], x1)
+    if not rows:
+        return None
+    widest = max(r[2] - r[1] for r in rows)
+    table = [r for r in rows if r[2] - r[1] >= 0.9 * widest]
+    left = min(r[1] for r in table)
+    right = max(r[2] for r in table)
+    ys = sorted({r[0] for r in table})
+    if len(ys) - 1 < min_rows:
+        return None
+    top, bottom = ys[0], ys[-1]
+    cover: dict[int, list[tuple[int, int]]] = {}
+    for x0, y0, x1, y1 in vert:
+        x = (x0 + x1) // 2
+        if not left - 3 <= x <= right + 3 or y1 < top - 3 or y0 > bottom + 3:
+            continue
+        key = next((k for k in cover if abs(k - x) <= 3), x)
+        cover.setdefault(key, []).append((max(y0, top), min(y1, bottom)))
+    xs: list[int] = []
+    for x, spans in sorted(cover.items()):
+        length = sum(b - a for a, b in spans)
+        header = sum(max(0, min(b, ys[1]) - max(a, ys[0])) for a, b in spans)
+        if length >= 0.5 * (bottom - top) and header >= 0.6 * (ys[1] - ys[0]):
+            xs.append(x)
+    if len(xs) - 1 < min_cols:
+        return None
+    thickness = sorted(r[3] for r in table)
+    return Grid(tuple(xs), tuple(ys), thickness[len(thickness) // 2])
 
 
 def _find_grid(gray: Gray, min_rows: int, min_cols: int) -> Grid | None:

@@ -66,6 +66,66 @@ def extract_words(page: Any, scale: float, image_size: tuple[int, int]) -> tuple
         textpage.close()
 
 
+RULE_THICK = 2.0  # pt: a path thinner than this (and long) is a ruling stroke
+RULE_LONG = 6.0  # pt
+
+
+def extract_rulings(page: Any, scale: float) -> tuple[tuple[int, int, int, int], ...]:
+    """Straight ruling strokes of a pypdfium2 page drawn as vector paths (table lines), boxed
+    in rendered-image pixels. A computer-made form's table is read from these, not from pixels."""
+    import pypdfium2.raw as raw
+
+    width_pt, height_pt = page.get_size()
+    rotation = page.get_rotation() % 360
+    if rotation in (90, 270):
+        width_pt, height_pt = height_pt, width_pt
+    out: list[tuple[int, int, int, int]] = []
+    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2):
+        left, bottom, right, top = obj.get_bounds()
+        thin, long = sorted((right - left, top - bottom))
+        if thin <= RULE_THICK and long >= RULE_LONG:
+            edges = [[left, bottom, right, top]]
+        elif thin >= RULE_LONG and _is_rectangle(raw, obj, (left, bottom, right, top)):
+            w = min(RULE_THICK, 1.0)  # a drawn rectangle (a shaded header row): its four edges
+            edges = [
+                [left, top - w, right, top],
+                [left, bottom, right, bottom + w],
+                [left, bottom, left + w, top],
+                [right - w, bottom, right, top],
+            ]
+        else:
+            continue
+        out.extend(_to_pixels(e, scale, width_pt, height_pt, rotation) for e in edges)
+    return tuple(out)
+
+
+def _is_rectangle(raw: Any, obj: Any, bounds: tuple[float, float, float, float]) -> bool:
+    """Whether a path is one axis-aligned rectangle: 4-5 points, each on a corner of its bounds
+    (a signature's polyline has other points)."""
+    n = raw.FPDFPath_CountSegments(obj.raw)
+    if n not in (4, 5):
+        return False
+    left, bottom, right, top = bounds
+    x, y = raw.FS_FLOAT(), raw.FS_FLOAT()
+    slack = 2.0  # the bounds include half the stroke width
+    for i in range(n):
+        segment = raw.FPDFPath_GetPathSegment(obj.raw, i)
+        if not segment or not raw.FPDFPathSegment_GetPoint(segment, x, y):
+            return False
+        px, py = _transformed(obj, x.value, y.value)
+        on_x = min(abs(px - left), abs(px - right)) <= slack
+        on_y = min(abs(py - bottom), abs(py - top)) <= slack
+        if not (on_x and on_y):
+            return False
+    return True
+
+
+def _transformed(obj: Any, x: float, y: float) -> tuple[float, float]:
+    """A path point in page space (segment points are in the object's own space)."""
+    m = obj.get_matrix()
+    return m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f
+
+
 def _to_pixels(
     box: list[float], scale: float, width_pt: float, height_pt: float, rotation: int
 ) -> tuple[int, int, int, int]:
