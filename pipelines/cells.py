@@ -92,11 +92,7 @@ class OcrCellReader:
         # A cell's lines ("JAKARTA," / "30-08-1963") are set side by side and read in one call:
         # one call per cell instead of one per line.
         got = self.engine.read_line(join_lines(lines, height), charset=charset, timeout=self.seconds_budget)
-        texts = [got.text] if got.text else []
-        confs = [got.confidence]
-        if not texts:
-            return OcrText("", 0.0)
-        return OcrText(" ".join(texts), min(confs))
+        return got if got.text else OcrText("", 0.0)
 
     def witness_read(
         self, box: Box, *, charset: str | None = None, boxed_digits: bool = False, height: int = WITNESS_HEIGHT
@@ -194,7 +190,7 @@ class OcrCellReader:
         if self.ruled:
             horiz, _ = line_masks(ink, max(10, int(w * 0.6)))
             _, vert = line_masks(ink, max(10, int(h * 0.8)))
-            lines = horiz | vert
+            lines = horiz | vert | _edge_slivers(ink)
         if boxed_digits:
             lines |= _digit_boxes(ink)
         lines = u8(cv2.dilate(lines, np.ones((3, 3), np.uint8)))
@@ -268,6 +264,22 @@ def _close_gaps(line: Gray) -> Gray:
         if run > limit:
             keep[x] = False
     return np.ascontiguousarray(line[:, keep])
+
+
+def _edge_slivers(ink: Gray) -> Gray:
+    """Thin strokes that touch the cell's edge: what is left of the ruling where it was too
+    broken or slanted to pass for a line (a bilevel scan turned straight leaves a jagged bar
+    that Tesseract read as "|" or "I" before the name). A glyph keeps clear of the ruling."""
+    h, w = ink.shape
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    out = np.zeros_like(ink)
+    for i in range(1, n):
+        x, y, bw, bh = (int(v) for v in stats[i, :4])
+        at_side = x == 0 or x + bw == w
+        at_end = y == 0 or y + bh == h
+        if (at_side and bw <= max(3, w // 60)) or (at_end and bh <= max(3, h // 12)):
+            out[labels == i] = 255
+    return out
 
 
 def _drop_specks(ink: Gray, min_area: int) -> Gray:

@@ -33,7 +33,7 @@ from pipelines.cells import (
 )
 from pipelines.domain import Reason, SupporterRead
 from pipelines.nik import matches_printed
-from pipelines.normalize import extract_nik, nfkc, parse_birth_detail, parse_sex
+from pipelines.normalize import DIGIT_FIXES, extract_nik, nfkc, parse_birth_detail, parse_sex
 from pipelines.signature import Circle, check_signature, under_stamp
 from pipelines.table import Grid, find_grid
 
@@ -51,12 +51,13 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
 }
 NIK_MIN_CONFIDENCE = 0.90
 SURE = 0.95  # two agreeing Tesseract NIK readings above this need no witness (clean scans: 0.97-0.99)
+NIK_LIKE = DIGITS + "".join(DIGIT_FIXES)  # what a NIK is read as: digits and their look-alike letters
 WITNESS_FLOOR = 0.8  # the witness's weakest digit, for its agreement to count (wrong ones seen at 0.60)
 # No digit whitelist for the NIK: with one, Tesseract turns a 7 it is unsure of (it would say
 # "/") into a confident 1. Unrestricted, the doubt shows as a non-digit and the NIK is unreadable.
 NIK_CHARSET: str | None = None
 NAME_MIN_CONFIDENCE = 0.80
-NAME_SURE = 0.95  # two agreeing Tesseract name readings below this need the witness's agreement too
+NAME_SURE = 0.93  # two agreeing Tesseract name readings below this need the witness's agreement too
 # A name is stored as printed ("NI'MAH", "H. JOKO"): the matching (pipelines.names) folds the
 # punctuation away, but a reading that lost or invented it is a different reading.
 _NAME_KEEP = re.compile(r"[^A-Z'.,\- ]+")
@@ -377,9 +378,7 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
     # best guess to show the reviewer: a text that fits the ink, the most often read.
     # (They do not clear the doubt: "RIFA'I" read as "RIFAT" at three scales out of four.)
     readings = [name, again]
-    if witnessed is None and reader.witness is not None:
-        witnessed = _witness_name(reader, box)
-    if witnessed:
+    if witnessed:  # (not asked for the guess alone: it costs three Tesseract readings)
         readings.append(witnessed)
     readings.append(name_as_printed(reader.read(box, charset=NAME_CHARS, height=NAME_CHECK_HEIGHT).text))
     readings += [tidy_punctuation(t) for t in readings if t and not plausible_punctuation(t)]
@@ -411,18 +410,24 @@ def plausible_words(name: str) -> bool:
     return all(len(word) < LONGEST_WORD and not re.search("AA|II|UU", word) for word in words)
 
 
+# A date read cleanly at the end of the cell ("17-08-1985", "17 AGUSTUS 1985"); a date found in
+# a garbled reading ("093-0903-1987" gave 09-03-1987) is asked of the witness.
+_PLAIN_DATE = re.compile(r"(?<![\d-])(\d{1,2}[-/.]\d{1,2}[-/.]|\d{1,2}\s+[A-Za-z]{3,}\s+)\d{4}[\s.,'\"“”-]*$")
+
+
 def read_birth(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str | None, dt.date | None, float]:
     """(place, date, confidence) of a "TEMPAT, DD-MM-YYYY" cell. Tesseract misreads a leading
     0 of the day or month as 9 with this print ("96-11-1989"); such a date does not parse, or
     needs fixes, and the witness engine (which reads these digits well) is asked then."""
     first = reader.read(box, height=NAME_HEIGHT)
     place, date, fixes = parse_birth_detail(first.text)
-    if date is not None and fixes == 0:
+    if date is not None and fixes == 0 and _PLAIN_DATE.search(first.text):
         return place, date, first.confidence
     got = reader.witness_read(box) if isinstance(reader, OcrCellReader) else None
     if got is not None:
         w_place, w_date, w_fixes = parse_birth_detail(got.text)
-        if w_date is not None and (date is None or w_date == date or w_fixes < fixes):
+        plain = w_fixes == 0 and _PLAIN_DATE.search(got.text) is not None
+        if w_date is not None and (date is None or w_date == date or plain or w_fixes < fixes):
             agreed = w_date == date
             conf = max(first.confidence, got.confidence) if agreed else got.confidence * (0.85**w_fixes)
             return place or w_place, w_date, conf
@@ -451,7 +456,8 @@ def read_nik(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str | 
     for got in (first, second):
         nik, fixes = extract_nik(got.text)
         if nik is not None:
-            readings.append((nik, got.confidence * (0.85**fixes)))
+            # the digits' own confidence: specks beside them read as quotes and dots don't matter
+            readings.append((nik, got.confidence_of(NIK_LIKE) * (0.85**fixes)))
     if len(readings) == 2 and readings[0][0] == readings[1][0] and min(c for _, c in readings) >= SURE:
         return readings[0][0], min(c for _, c in readings)
     seen = reader.witness_read(box, charset=DIGITS, boxed_digits=True)

@@ -26,7 +26,15 @@ class EngineTimeout(EngineError):
 @dataclass(frozen=True)
 class OcrText:
     text: str
-    confidence: float  # 0..1
+    confidence: float  # 0..1, of the weakest character
+    # (character, confidence) of each recognised character, where the engine tells them
+    symbols: tuple[tuple[str, float], ...] = ()
+
+    def confidence_of(self, characters: str) -> float:
+        """The weakest confidence among the recognised `characters` only (say, a NIK's digits
+        beside specks read as quotes and dots), else that of the whole reading."""
+        mine = [c for ch, c in self.symbols if ch in characters]
+        return min(mine) if mine else self.confidence
 
 
 @dataclass(frozen=True)

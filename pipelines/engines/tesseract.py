@@ -81,19 +81,23 @@ class TesseractEngine:
             except RuntimeError:
                 text = ""
             weakest = 100.0
+            symbols: list[tuple[str, float]] = []
             it = api.GetIterator()
             if it is not None:
                 level = tr.RIL.SYMBOL
                 while True:
-                    if _text(it, level).strip():
-                        weakest = min(weakest, float(it.Confidence(level)))
+                    char = _text(it, level).strip()
+                    if char:
+                        conf = float(it.Confidence(level))
+                        weakest = min(weakest, conf)
+                        symbols.append((char, max(0.0, min(1.0, conf / 100.0))))
                     if not it.Next(level):
                         break
         finally:
             api.SetVariable("tessedit_char_whitelist", "")
         text = " ".join(text.split())
         conf = weakest if text else 0.0
-        return OcrText(text=text, confidence=max(0.0, min(1.0, conf / 100.0)))
+        return OcrText(text=text, confidence=max(0.0, min(1.0, conf / 100.0)), symbols=tuple(symbols))
 
     def read_lines(self, image: Image, *, timeout: float = 30.0) -> list[OcrLine]:
         return self.read_block(image, timeout=timeout, psm=PSM_AUTO)
