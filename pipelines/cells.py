@@ -28,7 +28,6 @@ DIGITS = "0123456789"
 NAME_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz .,'-"
 SEX_CHARS = "LPlp"
 LINE_HEIGHT = 15  # px of ink of a text line as handed to Tesseract
-CHECK_HEIGHT = 20  # the second, independent reading of a NIK
 NAME_HEIGHT = 20  # names: apostrophes and word gaps are lost at 15 px
 NAME_CHECK_HEIGHT = 26  # the second, independent reading of a name
 WITNESS_HEIGHT = 32  # line height handed to the witness engine (it rescales to 48 itself)
@@ -110,6 +109,14 @@ class OcrCellReader:
         if boxed_digits:
             lines = [_close_gaps(line) for line in lines]
         return self.witness.read_line(join_lines(lines, height), charset=charset, timeout=self.seconds_budget)
+
+    def has_digit_boxes(self, box: Box) -> bool:
+        """Whether the box holds a row of digit boxes (a NIK printed one digit per box)."""
+        x0, y0, x1, y1 = (max(0, v) for v in box)
+        crop = self.gray[y0:y1, x0:x1]
+        if crop.shape[0] < 6 or crop.shape[1] < 6:
+            return False
+        return bool(_digit_boxes(_ink(crop)).any())
 
     def read_each_line(self, box: Box, *, height: int = LINE_HEIGHT) -> list[OcrLine]:
         """Every text line inside `box` on its own, boxed in page coordinates."""
@@ -269,16 +276,32 @@ def _close_gaps(line: Gray) -> Gray:
 def _edge_slivers(ink: Gray) -> Gray:
     """Thin strokes that touch the cell's edge: what is left of the ruling where it was too
     broken or slanted to pass for a line (a bilevel scan turned straight leaves a jagged bar
-    that Tesseract read as "|" or "I" before the name). A glyph keeps clear of the ruling."""
+    that Tesseract read as "|" or "I" before the name). A glyph keeps clear of the ruling.
+    Only the four edge strips are searched: a stroke that reaches past a strip is no sliver."""
     h, w = ink.shape
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     out = np.zeros_like(ink)
-    for i in range(1, n):
-        x, y, bw, bh = (int(v) for v in stats[i, :4])
-        at_side = x == 0 or x + bw == w
-        at_end = y == 0 or y + bh == h
-        if (at_side and bw <= max(3, w // 60)) or (at_end and bh <= max(3, h // 12)):
-            out[labels == i] = 255
+    side, end = max(3, w // 60), max(3, h // 12)
+    strips = (
+        (np.s_[:, : side + 1], 1, False),  # (where, axis across the strip, at the far end)
+        (np.s_[:, max(0, w - side - 1) :], 1, True),
+        (np.s_[: end + 1, :], 0, False),
+        (np.s_[max(0, h - end - 1) :, :], 0, True),
+    )
+    for where, axis, far in strips:
+        strip = np.ascontiguousarray(ink[where])
+        if not strip.any():
+            continue
+        size = strip.shape[axis]
+        _, labels, stats, _ = cv2.connectedComponentsWithStats(strip, connectivity=8)
+        start = stats[1:, cv2.CC_STAT_LEFT if axis == 1 else cv2.CC_STAT_TOP]
+        length = stats[1:, cv2.CC_STAT_WIDTH if axis == 1 else cv2.CC_STAT_HEIGHT]
+        stop = start + length
+        outer = stop == size if far else start == 0
+        inner = start == 0 if far else stop == size  # reaches on past the strip: a glyph
+        slivers = 1 + np.flatnonzero(outer & ~inner)
+        if len(slivers):
+            view = out[where]
+            view[np.isin(labels, slivers)] = 255
     return out
 
 

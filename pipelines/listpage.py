@@ -23,7 +23,6 @@ from numpy.typing import NDArray
 from rapidfuzz import fuzz
 
 from pipelines.cells import (
-    CHECK_HEIGHT,
     DIGITS,
     NAME_CHARS,
     NAME_CHECK_HEIGHT,
@@ -362,7 +361,7 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
 
     # black on white at another scale: the grey readings merged "RATNA THERESIA" at three
     # scales, the binarised one kept the space
-    second = reader.read(box, charset=NAME_CHARS, height=NAME_CHECK_HEIGHT, binary=True)
+    second = reader.read(box, charset=NAME_CHARS, height=NAME_HEIGHT, binary=True)
     again = name_as_printed(second.text)
     confidence = min(first.confidence, second.confidence)
     witnessed: str | None = None
@@ -450,8 +449,13 @@ def read_nik(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str | 
         nik, fixes = extract_nik(first.text)
         return nik, (first.confidence * 0.85**fixes if nik else 0.0)
     # The second reading also differs in its preparation: gaps kept as printed (closing
-    # them welded a blurred "3135" into "3115"; digits one per box need them closed).
-    second = reader.read(box, charset=NIK_CHARSET, boxed_digits=True, height=CHECK_HEIGHT, close_gaps=False)
+    # them welded a blurred "3135" into "3115"), unless the digits stand one per box, spread
+    # out. Both at 15 px, where Tesseract is fastest (measured on 900 generated rows: of the
+    # pairs tried, this one agreed most often above SURE, and never on a wrong NIK).
+    if reader.has_digit_boxes(box):  # the same preparation, so another scale
+        second = reader.read(box, charset=NIK_CHARSET, boxed_digits=True, height=NAME_HEIGHT)
+    else:
+        second = reader.read(box, charset=NIK_CHARSET, boxed_digits=True, close_gaps=False)
     readings: list[tuple[str, float]] = []
     for got in (first, second):
         nik, fixes = extract_nik(got.text)
