@@ -13,6 +13,7 @@ missing birth date/sex, or a signature that cannot be judged, carries LOW_QUALIT
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from pipelines.cells import (
     OcrCellReader,
 )
 from pipelines.domain import Reason, SupporterRead
+from pipelines.engines.base import OcrText
 from pipelines.nik import matches_printed
 from pipelines.normalize import DIGIT_FIXES, extract_nik, nfkc, parse_birth_detail, parse_sex
 from pipelines.signature import Circle, check_signature, under_stamp
@@ -361,7 +363,8 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
 
     # black on white at another scale: the grey readings merged "RATNA THERESIA" at three
     # scales, the binarised one kept the space
-    second = reader.read(box, charset=NAME_CHARS, height=NAME_HEIGHT, binary=True)
+    # (at another scale as well: on a bilevel scan black-on-white is what the first one saw)
+    second = reader.read(box, charset=NAME_CHARS, height=NAME_CHECK_HEIGHT, binary=True)
     again = name_as_printed(second.text)
     confidence = min(first.confidence, second.confidence)
     witnessed: str | None = None
@@ -380,9 +383,47 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
     if witnessed:  # (not asked for the guess alone: it costs three Tesseract readings)
         readings.append(witnessed)
     readings.append(name_as_printed(reader.read(box, charset=NAME_CHARS, height=NAME_CHECK_HEIGHT).text))
+    readings += [name_as_printed(t) for t in (respaced(first), respaced(second)) if t]
     readings += [tidy_punctuation(t) for t in readings if t and not plausible_punctuation(t)]
     guess = max((t for t in readings if t), key=lambda t: (fits(t), plausible_punctuation(t), readings.count(t)))
     return guess, min(first.confidence, 0.5)
+
+
+def respaced(reading: OcrText) -> str | None:
+    """The reading with a space put back where the engine's own character boxes show a gap as
+    wide as a word break inside a word (blur and JPEG narrow a word break until it reads
+    "REZARUDI"); None when nothing changes or the engine told no boxes. Only a guess for the
+    reviewer: the entry stays in doubt."""
+    chars = "".join(ch for ch, _ in reading.symbols)
+    if not reading.boxes or chars != reading.text.replace(" ", ""):
+        return None
+    words: list[list[int]] = [[]]
+    k = 0
+    for ch in reading.text:
+        if ch == " ":
+            words.append([])
+        else:
+            words[-1].append(k)
+            k += 1
+    b = reading.boxes
+    heights = sorted(b[i][3] - b[i][1] for w in words for i in w if reading.symbols[i][0].isalpha())
+    if not heights:
+        return None
+    tall = heights[len(heights) // 2]
+    inside = [(i, b[j][0] - b[i][2]) for w in words for i, j in itertools.pairwise(w)]
+    between = [b[w2[0]][0] - b[w1[-1]][2] for w1, w2 in itertools.pairwise(words) if w1 and w2]
+    between = [g for g in between if g <= 1.5 * tall]  # lines set side by side are farther apart
+    if not inside:
+        return None
+    usual = sorted(g for _, g in inside)[len(inside) // 2]
+    floor = max(0.3 * tall, 2.5 * max(usual, 1), 0.7 * min(between) if between else 0.0)
+    breaks = {i for i, g in inside if g >= floor}
+    if not breaks:
+        return None
+    out: list[str] = []
+    for w in words:
+        out.append("".join(reading.symbols[i][0] + (" " if i in breaks else "") for i in w))
+    return " ".join(" ".join(out).split())
 
 
 def _witness_name(reader: OcrCellReader, box: tuple[int, int, int, int]) -> str | None:
@@ -448,14 +489,12 @@ def read_nik(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str | 
     if not isinstance(reader, OcrCellReader):  # a text layer: one reading is the text
         nik, fixes = extract_nik(first.text)
         return nik, (first.confidence * 0.85**fixes if nik else 0.0)
-    # The second reading also differs in its preparation: gaps kept as printed (closing
-    # them welded a blurred "3135" into "3115"), unless the digits stand one per box, spread
-    # out. Both at 15 px, where Tesseract is fastest (measured on 900 generated rows: of the
-    # pairs tried, this one agreed most often above SURE, and never on a wrong NIK).
-    if reader.has_digit_boxes(box):  # the same preparation, so another scale
-        second = reader.read(box, charset=NIK_CHARSET, boxed_digits=True, height=NAME_HEIGHT)
-    else:
-        second = reader.read(box, charset=NIK_CHARSET, boxed_digits=True, close_gaps=False)
+    # The second reading is at another scale (20 px: never the same image as the first, so
+    # never the same mistake by construction), and also differs in its preparation: gaps kept
+    # as printed (closing them welded a blurred "3135" into "3115"), unless the digits stand
+    # one per box, spread out.
+    spread = reader.has_digit_boxes(box)
+    second = reader.read(box, charset=NIK_CHARSET, boxed_digits=True, height=NAME_HEIGHT, close_gaps=spread)
     readings: list[tuple[str, float]] = []
     for got in (first, second):
         nik, fixes = extract_nik(got.text)

@@ -12,7 +12,15 @@ from PIL import Image, ImageDraw, ImageFilter
 from pipelines.cells import OcrCellReader
 from pipelines.engines.base import OcrLine, OcrText
 from pipelines.engines.registry import Engines
-from pipelines.listpage import plausible_words, printed_slot_number, read_birth, read_nik, tidy_punctuation
+from pipelines.listpage import (
+    plausible_words,
+    printed_slot_number,
+    read_birth,
+    read_name,
+    read_nik,
+    respaced,
+    tidy_punctuation,
+)
 from synth.fonts import pil_font
 
 
@@ -150,3 +158,38 @@ def test_ruling_left_at_the_cell_edge_is_not_read() -> None:
         gray[y : y + 6, 0:2] = 0
     reader = OcrCellReader(np.ascontiguousarray(gray), engines().tesseract)
     assert reader.read(box).text == "RAHMAT HENDRA"
+
+
+def test_respaced_puts_back_a_word_break_the_boxes_show() -> None:
+    text = "REZARUDI"
+    xs = [0, 14, 28, 42, 62, 76, 90, 104]  # a 9 px gap after REZA, 2 px between the others
+    boxes = tuple((x, 0, x + 12, 20) for x in xs)
+    reading = OcrText(text, 0.97, tuple((ch, 0.97) for ch in text), boxes)
+    assert respaced(reading) == "REZA RUDI"
+    even = tuple((i * 14, 0, i * 14 + 12, 20) for i in range(len(text)))
+    assert respaced(OcrText(text, 0.97, tuple((ch, 0.97) for ch in text), even)) is None
+    assert respaced(OcrText(text, 0.97)) is None  # an engine that tells no boxes
+
+
+class Recording(Scripted):
+    def __init__(self, *answers: tuple[str, float]) -> None:
+        super().__init__(*answers)
+        self.shapes: list[tuple[int, ...]] = []
+
+    def read_line(self, image: object, *, charset: str | None = None, timeout: float = 10.0) -> OcrText:
+        self.shapes.append(np.asarray(image).shape)
+        return super().read_line(image, charset=charset, timeout=timeout)
+
+
+def test_two_readings_are_never_of_the_same_image() -> None:
+    # Agreement only means something between different images: on a bilevel scan, "binarised"
+    # is the image the first reading saw, so the second one differs in scale too.
+    gray, box = _cell(NIK)
+    bilevel = np.where(gray < 128, 0, 255).astype(np.uint8)
+    tess = Recording((NIK, 0.99), (NIK, 0.99))
+    read_nik(OcrCellReader(bilevel, tess, ruled=False), box)  # type: ignore[arg-type]
+    assert len(tess.shapes) == 2 and tess.shapes[0] != tess.shapes[1]
+    name_gray, name_box = _cell("AYU LESTARI")
+    tess = Recording(("AYU LESTARI", 0.99), ("AYU LESTARI", 0.99))
+    read_name(OcrCellReader(np.where(name_gray < 128, 0, 255).astype(np.uint8), tess, ruled=False), name_box)  # type: ignore[arg-type]
+    assert len(tess.shapes) == 2 and tess.shapes[0] != tess.shapes[1]

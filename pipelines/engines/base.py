@@ -29,6 +29,8 @@ class OcrText:
     confidence: float  # 0..1, of the weakest character
     # (character, confidence) of each recognised character, where the engine tells them
     symbols: tuple[tuple[str, float], ...] = ()
+    # the box (x0, y0, x1, y1) of each of those characters in the image read, where told
+    boxes: tuple[tuple[int, int, int, int], ...] = ()
 
     def confidence_of(self, characters: str) -> float:
         """The weakest confidence among the recognised `characters` only (say, a NIK's digits

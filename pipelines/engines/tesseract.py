@@ -82,6 +82,7 @@ class TesseractEngine:
                 text = ""
             weakest = 100.0
             symbols: list[tuple[str, float]] = []
+            boxes: list[tuple[int, int, int, int]] = []
             it = api.GetIterator()
             if it is not None:
                 level = tr.RIL.SYMBOL
@@ -91,13 +92,20 @@ class TesseractEngine:
                         conf = float(it.Confidence(level))
                         weakest = min(weakest, conf)
                         symbols.append((char, max(0.0, min(1.0, conf / 100.0))))
+                        box = it.BoundingBox(level)
+                        boxes.append(tuple(int(v) for v in box) if box else (0, 0, 0, 0))  # type: ignore[arg-type]
                     if not it.Next(level):
                         break
         finally:
             api.SetVariable("tessedit_char_whitelist", "")
         text = " ".join(text.split())
         conf = weakest if text else 0.0
-        return OcrText(text=text, confidence=max(0.0, min(1.0, conf / 100.0)), symbols=tuple(symbols))
+        return OcrText(
+            text=text,
+            confidence=max(0.0, min(1.0, conf / 100.0)),
+            symbols=tuple(symbols),
+            boxes=tuple(boxes) if len(boxes) == len(symbols) else (),
+        )
 
     def read_lines(self, image: Image, *, timeout: float = 30.0) -> list[OcrLine]:
         return self.read_block(image, timeout=timeout, psm=PSM_AUTO)
