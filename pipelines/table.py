@@ -175,8 +175,11 @@ def _find_grid(gray: Gray, min_rows: int, min_cols: int) -> Grid | None:
     _, tall = line_masks(binary[y : y + bh, x : x + bw], max(min_len, int(bh * 0.4)), bridge=2)
     xs = _boundaries(tall.sum(axis=0) / 255.0, _body_height(ys) * 0.5, x)
     if len(ys) >= 2:
+        # In the header row by themselves: a column line that toner broke below the header is
+        # still a column line (its header piece alone is too short for `tall`).
         top, bottom = ys[0] - y, ys[1] - y
-        header = tall[top:bottom] > 0
+        _, crossing = line_masks(binary[y + top : y + bottom, x : x + bw], max(5, int((bottom - top) * 0.6)), bridge=2)
+        header = crossing > 0
         xs = [c for c in xs if header[:, max(0, c - x - 2) : c - x + 3].any(axis=1).mean() >= 0.6]
     if len(ys) - 1 < min_rows or len(xs) - 1 < min_cols:
         return None
