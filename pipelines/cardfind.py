@@ -232,7 +232,13 @@ def _photo_score(
         t = tone[::-1, ::-1] if flip else tone
         photo = c[22:72, 126:160]  # 63-81 mm x 12-36 mm on the 85.6 x 54 mm card (inset)
         text = c[30:70, 8:100]
-        photo_dark = float(np.mean(t[22:72, 126:160] < np.percentile(t, 60)))
+        # A photo is a solid patch well below the card's paper in tone: most of it is dark.
+        # Dense small text (the values column beside the photo, a paragraph) is strokes on
+        # paper: less than half of it is, however dense it looks to the ink mask.
+        paper = float(np.median(t[30:70, 8:100]))
+        dark = paper - 0.25 * max(paper - float(np.percentile(t, 1)), 40.0)
+        photo_dark = float(np.mean(t[22:72, 126:160] < dark))
+        photo_dark = photo_dark if photo_dark >= 0.5 else 0.0
         density = max(float(photo.mean()), photo_dark)
         text_density = float(text.mean())
         if density >= 0.35 and text_density >= 0.04 and density >= 1.8 * text_density:

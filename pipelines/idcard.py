@@ -15,6 +15,8 @@ How a card is read, and why:
    stronger reader; Tesseract is the independent witness.
 4. Cross-check: digits 7-12 of the NIK encode the birth date (+40 for women); they must
    match the printed Tempat/Tgl Lahir and Jenis Kelamin (`pipelines.nik.matches_printed`).
+   A NIK whose printed date cannot be read at all is not sure either: both engines can
+   make the same slip (a dotted 0 read as 9), and only the date would have shown it.
 
 When the NIK is not sure, the card carries NIK_UNREADABLE, its `nik` is None (a guessed
 NIK is never returned) and its confidence is low. One exception, decided on purpose: when
@@ -30,7 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -112,6 +114,19 @@ class _Layout:
     nik_box: _Box | None
     values: dict[str, _Value]  # "name" / "birth" / "sex"
     labels_found: int  # labels (or values) recognised as such: evidence that this is a card
+    header: bool = False  # the PROVINSI / KABUPATEN / KOTA lines above the NIK were read
+    head_boxes: tuple[_Box, ...] = ()  # the header's lines, when they are left to read on demand
+
+
+@dataclass(frozen=True)
+class _Found:
+    """What a crop showed of an e-KTP: its field layout (a NIK row or two labels), and
+    whether the header above the NIK reads as one (what a letter's own block of labelled
+    lines, card-shaped too, never does). The header is read on demand: one more crop to
+    recognise, needed only when the name does not already confirm the card."""
+
+    layout: bool
+    header: Callable[[], bool]
 
 
 @dataclass(frozen=True)
@@ -140,7 +155,7 @@ def read_id_card_page(image: Image, engines: CardEngines) -> tuple[IdCardRead, .
 
     reads = [_read(crop_card(image, b), engines, index=i, bbox=b) for i, b in enumerate(find_cards(image), 1)]
     h, w = np.asarray(image).shape[:2]
-    if not any(is_card for _, is_card in reads):
+    if not any(found.layout for _, found in reads):
         # No outline found, or none held a card layout: a card photo filling the frame.
         return (read_card(image, engines, index=1, bbox=(0, 0, w, h)),)
     if len(reads) == 1 and CARD_SHAPED[0] <= w / max(h, 1) <= CARD_SHAPED[1] and reads[0][0].nik is None:
@@ -153,14 +168,16 @@ def read_id_card_page(image: Image, engines: CardEngines) -> tuple[IdCardRead, .
 
 
 def read_pasted_cards(image: Image, engines: CardEngines) -> tuple[IdCardRead, ...]:
-    """Cards pasted on a letter page. Candidates that turn out to hold no e-KTP layout (a
-    signature box, a stamp) are dropped rather than reported as unreadable cards."""
+    """Cards pasted on a letter page (or on a photocopy sheet), only those confirmed as
+    e-KTPs: an e-KTP layout, and its header read above the NIK or its name read surely. A
+    candidate without (a signature box, a stamp, the letter's own block of labelled lines,
+    which has a NIK row and labels too) is dropped rather than reported as a card."""
     from pipelines.cardfind import crop_card, find_cards
 
     out: list[IdCardRead] = []
     for b in find_cards(image):
-        card, is_card = _read(crop_card(image, b), engines, index=len(out) + 1, bbox=b)
-        if is_card:
+        card, found = _read(crop_card(image, b), engines, index=len(out) + 1, bbox=b)
+        if found.layout and ((card.name is not None and card.confidence >= 0.5) or found.header()):
             out.append(card)
     return tuple(out)
 
@@ -169,11 +186,11 @@ def read_pasted_cards(image: Image, engines: CardEngines) -> tuple[IdCardRead, .
 # one card
 
 
-def _read(card_image: Image, engines: CardEngines, *, index: int, bbox: BBox | None) -> tuple[IdCardRead, bool]:
+def _read(card_image: Image, engines: CardEngines, *, index: int, bbox: BBox | None) -> tuple[IdCardRead, _Found]:
     rgb = _as_rgb(card_image)
     h, w = rgb.shape[:2]
     if max(h, w) < MIN_CARD_WIDTH:
-        return _unreadable(index, bbox, low_quality=True), False
+        return _unreadable(index, bbox, low_quality=True), _Found(False, _no)
     best: tuple[_Layout, NDArray[np.uint8]] | None = None
     for turned in _orientations(_deskewed(rgb)):
         shrink = turned.shape[1] > CARD_WIDTH
@@ -183,7 +200,7 @@ def _read(card_image: Image, engines: CardEngines, *, index: int, bbox: BBox | N
         try:
             layout = _find_layout(card, engines)
         except EngineError:
-            return _unreadable(index, bbox, low_quality=True), False
+            return _unreadable(index, bbox, low_quality=True), _Found(False, _no)
         if best is None or _layout_score(layout) > _layout_score(best[0]):
             best = (layout, card)
         if layout.nik_box is not None and layout.labels_found >= 1:
@@ -191,7 +208,9 @@ def _read(card_image: Image, engines: CardEngines, *, index: int, bbox: BBox | N
     assert best is not None
     layout, card = best
     low_quality = _looks_poor(card)
-    is_card = layout.nik_box is not None or layout.labels_found >= 2
+    is_card = _Found(
+        layout.nik_box is not None or layout.labels_found >= 2, lambda: _header_read(card, layout, engines)
+    )
     if layout.nik_box is None:
         return _unreadable(index, bbox, low_quality=low_quality), is_card
 
@@ -206,12 +225,13 @@ def _read(card_image: Image, engines: CardEngines, *, index: int, bbox: BBox | N
     birth_value = layout.values.get("birth")
     if verdict.unreadable and digits.nik is not None and birth_value is not None:
         # The printed date may be the misread line (RapidOCR dropping a digit of "11-02"):
-        # a Tesseract reading of it that the NIK confirms settles it.
-        other = _reread_birth(card, birth_value, engines)
-        if other is not None and other != birth:
-            second = _judge(digits, other, sex)
-            if not second.unreadable:
+        # another reading of it that the NIK's own date digits confirm settles it (this
+        # also reads a date the first reading could not parse at all).
+        for other in _reread_birth(card, birth_value, engines):
+            second = _judge(digits, other, sex) if other is not None and other != birth else None
+            if second is not None and not second.unreadable:
                 verdict, birth, birth_conf = second, other, 0.8
+                break
     if verdict.confidence >= 0.95 and birth is not None:
         birth_conf = max(birth_conf, 0.95)  # the NIK's own digits confirm the printed date
         sex_conf = max(sex_conf, 0.95) if sex is not None else sex_conf
@@ -285,6 +305,7 @@ def _layout_from_rows(rows: list[list[_Box]]) -> _Layout:
     if nik_row is None:
         return _Layout(None, {}, sum(1 for r in rows if _label_of(r) is not None))
     nik_box = max(rows[nik_row], key=lambda b: _digit_count(b.text))
+    header = any(_is_header(b.text) for row in rows[max(0, nik_row - 2) : nik_row] for b in row)
     below = rows[nik_row + 1 : nik_row + 7]
     found: dict[str, list[_Box]] = {}
     for row in below:
@@ -296,7 +317,7 @@ def _layout_from_rows(rows: list[list[_Box]]) -> _Layout:
     for offset, key in enumerate(("name", "birth", "sex")):
         if key not in found and offset < len(below) and _label_of(below[offset]) is None:
             found[key] = below[offset]
-    return _Layout(nik_box, {k: _row_value(r) for k, r in found.items()}, labels_found)
+    return _Layout(nik_box, {k: _row_value(r) for k, r in found.items()}, labels_found, header)
 
 
 def _find_layout_fast(card: NDArray[np.uint8], rapid: _LineFinder) -> _Layout:
@@ -313,14 +334,20 @@ def _find_layout_fast(card: NDArray[np.uint8], rapid: _LineFinder) -> _Layout:
     rows = _rows([_Box(b, "", 0.0) for b in found])
     # The NIK row: a label at the left edge and a wide value (the header lines are centred).
     # Rows led by a short label box ("NIK") come first: usually the first candidate is it.
+    # Last, a wide value alone in the value column: the label under a stamp went unseen.
     candidates = [
         (i, max(row, key=_width))
         for i, row in enumerate(rows)
         if row[0].box[0] < CARD_WIDTH * 0.2 and _width(max(row, key=_width)) >= CARD_WIDTH * 0.25
     ]
     candidates.sort(key=lambda c: not _label_led(rows[c[0]]))
+    candidates += [
+        (i, row[0])
+        for i, row in enumerate(rows)
+        if len(row) == 1 and CARD_WIDTH * 0.2 <= row[0].box[0] < CARD_WIDTH * 0.3 and _width(row[0]) >= CARD_WIDTH * 0.4
+    ]
     nik_row, nik_box = None, None
-    for i, box in candidates[:4]:
+    for i, box in candidates[:6]:
         seen = _recognise_nik(card, rapid, box)
         if _digit_count(seen.text) >= 12:
             nik_row, nik_box = i, seen
@@ -331,6 +358,10 @@ def _find_layout_fast(card: NDArray[np.uint8], rapid: _LineFinder) -> _Layout:
     wanted = [_value_boxes(row) for row in below]
     if len(wanted) == 3:
         wanted[2] = wanted[2][:1]  # Jenis Kelamin: the value, not Gol. Darah beside it
+    # The header's two lines above the NIK: they tell a card from a letter's block of
+    # labelled lines, and are read only if the name leaves that open (`_Found`). Three rows
+    # are taken, since a stamp over the card's corner adds a row of its own.
+    head = tuple(_line_start(row) for row in rows[max(0, nik_row - 3) : nik_row])
     flat = [b for boxes in wanted for b in boxes]
     read = iter(_recognise(card, rapid, flat))
     values: dict[str, _Value] = {}
@@ -341,7 +372,7 @@ def _find_layout_fast(card: NDArray[np.uint8], rapid: _LineFinder) -> _Layout:
     plausible = int("birth" in values and parse_birth_detail(values["birth"].text)[1] is not None)
     plausible += int("sex" in values and parse_sex(values["sex"].text) is not None)
     if plausible == 2:
-        return _Layout(nik_box, values, 2)
+        return _Layout(nik_box, values, 2, head_boxes=head)
     # Something is off (a line missed or split): read the rows in full and go by the labels.
     # Five rows (Nama to Alamat, and one for a split line); boxes read above are not read again.
     full = rows[nik_row + 1 : nik_row + 6]
@@ -350,7 +381,38 @@ def _find_layout_fast(card: NDArray[np.uint8], rapid: _LineFinder) -> _Layout:
     known.update({b.box: b for b in _recognise(card, rapid, todo)})
     text_rows = [[known[b.box] for b in row] for row in full]
     layout = _layout_from_rows([[nik_box], *text_rows])
-    return _Layout(nik_box, layout.values, layout.labels_found)
+    return _Layout(nik_box, layout.values, layout.labels_found, head_boxes=head)
+
+
+_HEADER_WORDS = ("PROVINSI", "KABUPATEN", "KOTA")
+
+
+def _header_read(card: NDArray[np.uint8], layout: _Layout, engines: CardEngines) -> bool:
+    rapid = engines.rapid
+    if not layout.head_boxes or not isinstance(rapid, _LineFinder):
+        return layout.header  # read with the rest of the card, or nothing above the NIK
+    try:
+        return any(_is_header(b.text) for b in _recognise(card, rapid, list(layout.head_boxes)))
+    except EngineError:
+        return False
+
+
+def _no() -> bool:
+    return False
+
+
+def _line_start(row: list[_Box]) -> _Box:
+    """The first word or two of a row's widest box (the header line, not a stamp's letters
+    beside it), cut to about seven times its height: the recogniser's narrowest input
+    holds "PROVINSI JAWA"."""
+    x0, y0, x1, y1 = max(row, key=_width).box
+    return _Box((x0, y0, min(x1, x0 + 7 * (y1 - y0)), y1), "", 0.0)
+
+
+def _is_header(text: str) -> bool:
+    """An e-KTP header line: "PROVINSI JAWA BARAT", "KABUPATEN SLEMAN", "KOTA BANDUNG"."""
+    words = re.findall(r"[A-Z]{4,}", nfkc(text).upper())
+    return any(fuzz.ratio(w, h) >= 80 for w in words for h in _HEADER_WORDS)
 
 
 def _label_led(row: list[_Box]) -> bool:
@@ -362,7 +424,17 @@ def _label_led(row: list[_Box]) -> bool:
 def _recognise_nik(card: NDArray[np.uint8], rapid: _LineFinder, box: _Box) -> _Box:
     """One candidate NIK line, read freely and, from the same pass, as digits."""
     free, digits = rapid.read_lines_twice([_crop(card, box.box)], charset=NIK_CHARSET)[0]
-    return _Box(box.box, nfkc(free.text).strip(), free.confidence, (nfkc(digits.text), digits.confidence))
+    return _Box(box.box, nfkc(free.text).strip(), free.confidence, (nfkc(digits.text), _digit_confidence(digits)))
+
+
+def _digit_confidence(detail: _Detail) -> float:
+    """The weakest *digit*'s probability: the colon before the NIK (often read as "∶" or a
+    space) is the weakest character of most lines and says nothing about the digits."""
+    chars = getattr(detail, "chars", None)  # RapidOCR's LineDetail; other engines: the line's
+    if not chars:
+        return detail.confidence
+    probs = [float(c.confidence) for c in chars if str(c.char).isdigit()]
+    return min(probs) if probs else detail.confidence
 
 
 def _recognise(card: NDArray[np.uint8], rapid: _LineFinder, boxes: list[_Box]) -> list[_Box]:
@@ -476,7 +548,7 @@ def _read_nik_digits(card: NDArray[np.uint8], box: _Box, engines: CardEngines) -
         conf = box.confidence
     if nik is None or fixes:
         return _NikDigits(None, 0.0, "")
-    for variant in _tesseract_variants(crop):
+    for variant in _nik_witness_views(crop, sure=conf >= _RAPID_ALONE_MIN_CONF):
         if extract_nik(_witness(engines.tesseract, variant, NIK_CHARSET))[0] == nik:
             return _NikDigits(nik, conf, "tesseract")
     if rapid is not None and conf >= _RAPID_ALONE_MIN_CONF:
@@ -498,12 +570,14 @@ def _judge(digits: _NikDigits, birth: dt.date | None, sex: str | None) -> _NikVe
     check = _cross_check(nik, birth, sex)
     if check == "mismatch":
         return _NikVerdict(None, 0.1, True)
+    if check == "unchecked":
+        # Two engines agreeing is not enough alone: on the monospaced NIK fonts both read a
+        # dotted 0 as 9 now and then, and only the printed date exposes that.
+        return _NikVerdict(None, 0.2, True)
     if digits.witness == "tesseract":
         if check == "ok":
             return _NikVerdict(nik, 0.95 + 0.05 * digits.confidence, False)
-        if check == "inconsistent_card":
-            return _NikVerdict(nik, 0.5, False)
-        return _NikVerdict(nik, min(0.8, 0.5 + 0.5 * digits.confidence), False)  # nothing printed to check
+        return _NikVerdict(nik, 0.5, False)  # "inconsistent_card": the module doc's exception
     if digits.witness == "rapid" and check == "ok":
         return _NikVerdict(nik, 0.8, False)
     return _NikVerdict(None, 0.2, True)
@@ -527,11 +601,49 @@ def _cross_check(nik: str, birth: dt.date | None, sex: str | None) -> str:
 
 def _tesseract_variants(crop: NDArray[np.uint8]) -> list[NDArray[np.uint8]]:
     """A line crop (with its border) as Tesseract likes it: grey, 64 px tall; then binarised."""
-    gray = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
-    scale = 64 / max(1, gray.shape[0])
-    gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    gray = _gray_line(crop, 64)
     _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     return [_u8(gray), _u8(binary)]
+
+
+def _nik_witness_views(crop: NDArray[np.uint8], *, sure: bool) -> Iterator[NDArray[np.uint8]]:
+    """The NIK line as Tesseract is shown it, one view at a time (the caller stops at the
+    first that agrees): grey and binarised at 64 px, as they are and without the colon
+    before the digits (which Tesseract reads as a "1", making 17 digits). Tesseract's
+    0/9/6 and 8/3 slips on the monospaced NIK fonts depend on the scale, so when RapidOCR
+    is `sure` of every digit, the same at 96 px too; a wrong reading would still have to
+    match RapidOCR's 16 digits."""
+    for height in (64, 96) if sure else (64,):
+        gray = _gray_line(crop, height)
+        for view in (gray, _without_leading_marks(gray)) if height == 64 else (_without_leading_marks(gray),):
+            yield view
+            _, binary = cv2.threshold(view, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+            yield _u8(binary)
+
+
+def _gray_line(crop: NDArray[np.uint8], height: int) -> NDArray[np.uint8]:
+    gray = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
+    scale = height / max(1, gray.shape[0])
+    return _u8(cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC))
+
+
+def _without_leading_marks(gray: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """The line with the small marks before its first full-height glyph painted out (the
+    colon of "NIK : 3171...", a speck): digits are all full height."""
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n <= 2:
+        return gray
+    comps = stats[1:]
+    tall = comps[:, cv2.CC_STAT_HEIGHT].max()
+    glyphs = comps[comps[:, cv2.CC_STAT_HEIGHT] >= 0.6 * tall]
+    first = int(glyphs[:, cv2.CC_STAT_LEFT].min())
+    out = gray.copy()
+    paper = int(np.median(gray))
+    for x, y, w, h, _ in comps:
+        if x + w <= first and h < 0.6 * tall:
+            out[y : y + h, x : x + w] = paper
+    return out
 
 
 def _read_name(card: NDArray[np.uint8], value: _Value | None, engines: CardEngines) -> tuple[str | None, float]:
@@ -558,11 +670,18 @@ def _read_name(card: NDArray[np.uint8], value: _Value | None, engines: CardEngin
     return name, min(conf, 0.6)
 
 
-def _reread_birth(card: NDArray[np.uint8], value: _Value, engines: CardEngines) -> dt.date | None:
+def _reread_birth(card: NDArray[np.uint8], value: _Value, engines: CardEngines) -> Iterator[dt.date | None]:
+    """The printed birth date read again, one reading at a time: RapidOCR on a tight crop
+    (the small rows of a card overlap, so a detected box is often twice the text's height
+    and the usual margin shrinks the digits further: the year's last digits go missing),
+    then Tesseract."""
     boxes = [b.box for b in value.boxes]
     box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+    if engines.rapid is not None:
+        text = _witness(engines.rapid, _crop(card, box, border=0.1), None)
+        yield parse_birth_detail(_strip_label(text, "birth"))[1]
     text = _witness(engines.tesseract, _tesseract_variants(_crop(card, box))[0], None)
-    return parse_birth_detail(_strip_label(text, "birth"))[1]
+    yield parse_birth_detail(_strip_label(text, "birth"))[1]
 
 
 def _witness(engine: OcrEngine, image: Image, charset: str | None) -> str:

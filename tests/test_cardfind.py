@@ -79,3 +79,21 @@ def test_every_card_of_a_degraded_sheet_is_found(people: list, recipe: dict) -> 
     page = degrade.degrade(page, "cf-degraded", degrade.Degradation(**recipe))
     img = np.asarray(page.image.convert("L"))
     assert len(find_cards(img)) == 8
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_a_degraded_letter_yields_only_its_pasted_card(people: list, seed: int) -> None:  # type: ignore[type-arg]
+    """The letter's block of labelled lines, its paragraph and signature box are card-shaped
+    and dense, and noise darkens every patch a little: only a card's photo is *solidly*
+    darker than the paper (the old test counted the values column beside it as a photo)."""
+    import dataclasses
+    import random
+
+    degrade = pytest.importorskip("synth.degrade")
+    page = synth_render.render_letter(people[seed], seed=f"cf-letter{seed}", dpi=150)
+    recipe = degrade.random_degradation(random.Random(seed), allow_rotation=False)
+    page = degrade.degrade(page, f"cf-letter{seed}", dataclasses.replace(recipe, skew=0.0))
+    boxes = find_cards(np.asarray(page.image.convert("RGB")))
+    assert len(boxes) == len(page.truth.cards)
+    for b, t in zip(boxes, page.truth.cards, strict=True):
+        assert _iou(b, t.bbox) > 0.6

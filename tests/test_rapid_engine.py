@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from pipelines.engines.base import EngineTimeout, OcrEngine, OcrLine
-from pipelines.engines.rapid import RapidEngine, _ctc_decode, reading_order
+from pipelines.engines.rapid import _REC_BATCH, RapidEngine, _batches, _ctc_decode, reading_order
 from tests.shared import EXTERNAL
 
 SPECIMEN = EXTERNAL / "ktp-specimen-chawza" / "image_clean.jpeg"
@@ -96,3 +96,20 @@ def test_one_pass_gives_the_free_and_the_digits_reading(engine: RapidEngine, spe
     assert "3171234567890123" in free.text and "NIK" in free.text.upper()
     assert digits.text.endswith("3171234567890123")
     assert engine.read_line(crop, charset="0123456789").text == digits.text
+
+
+def test_batches_keep_short_crops_apart_from_long_ones() -> None:
+    """A crop is padded to its batch's widest: a short value must not ride with a long line."""
+    ratios = [6.7, 6.7, 7.4, 12.0, 13.0, 30.0]  # sorted, as the recogniser passes them
+    assert _batches(list(range(6)), ratios) == [[0, 1, 2], [3, 4], [5]]
+    many = [7.0] * (_REC_BATCH + 1)
+    assert [len(b) for b in _batches(list(range(len(many))), many)] == [_REC_BATCH, 1]
+
+
+def test_a_batch_reads_each_crop_as_it_reads_alone(engine: RapidEngine, specimen: np.ndarray) -> None:
+    x0, y0, x1, y1 = NIK_BOX
+    nik = specimen[y0 - 8 : y1 + 8, x0 - 8 : x1 + 8]
+    short = specimen[y0 - 8 : y1 + 8, x0 - 8 : x0 + 100]
+    alone = [engine.read_line_detail(c, charset="0123456789").text for c in (nik, short)]
+    together = [d.text for d in engine.read_lines_detail([nik, short], charset="0123456789")]
+    assert together == alone and alone[0] == "3171234567890123"

@@ -38,6 +38,7 @@ T = TypeVar("T")
 _REC_HEIGHT = 48  # the PP-OCRv4 recogniser's input height
 _REC_MIN_WIDTH = 320
 _REC_BATCH = 8
+_REC_SPREAD = 1.4  # widest / narrowest crop in one recognition batch
 
 
 @dataclass(frozen=True)
@@ -241,11 +242,10 @@ class RapidEngine:
         second = self._charset_mask(characters, also) if also is not None else None
         empty = LineDetail("", ())
         out: list[tuple[LineDetail, LineDetail | None]] = [(empty, empty if also else None)] * len(crops)
-        ratios = [c.shape[1] / max(1, c.shape[0]) for c in crops]
+        ratios = [max(c.shape[1] / max(1, c.shape[0]), _REC_MIN_WIDTH / _REC_HEIGHT) for c in crops]
         todo = sorted((i for i, c in enumerate(crops) if min(c.shape[:2]) >= 2), key=lambda i: ratios[i])
-        for start in range(0, len(todo), _REC_BATCH):
-            batch = todo[start : start + _REC_BATCH]
-            ratio = max(max(ratios[i] for i in batch), _REC_MIN_WIDTH / _REC_HEIGHT)
+        for batch in _batches(todo, ratios):
+            ratio = max(ratios[i] for i in batch)
             norm = np.concatenate([rec.resize_norm_img(crops[i], ratio)[np.newaxis] for i in batch])
             preds = rec.session(norm.astype(np.float32))[0]  # (batch, time steps, classes), softmax
             for k, i in enumerate(batch):
@@ -265,6 +265,20 @@ class RapidEngine:
             mask = np.array([i == 0 or nfkc(ch) in allowed for i, ch in enumerate(characters)], dtype=bool)
             self._charset_cache[charset] = mask
         return mask
+
+
+def _batches(todo: list[int], ratios: list[float]) -> list[list[int]]:
+    """Crops (sorted by width/height ratio) in batches of at most _REC_BATCH whose widest
+    is at most _REC_SPREAD times the narrowest: every crop of a batch is padded to its widest,
+    and the recogniser's cost grows with the padded width (a short sex value batched with a
+    long name cost as much as a second name)."""
+    out: list[list[int]] = []
+    for i in todo:
+        if out and len(out[-1]) < _REC_BATCH and ratios[i] <= _REC_SPREAD * ratios[out[-1][0]]:
+            out[-1].append(i)
+        else:
+            out.append([i])
+    return out
 
 
 def _ctc_decode(preds: NDArray[np.float32], characters: list[str]) -> LineDetail:
