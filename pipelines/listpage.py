@@ -154,6 +154,8 @@ def read_list(gray: Gray, reader: CellReader, layout: ListLayout, stamps: tuple[
         if reader.ink_width(grid.span(r, *cols["nik"]), boxed_digits=True) >= 0.2
         or reader.ink_width(grid.span(r, *cols["name"])) >= 0.15
     ]
+    if filled and first == layout.header_row + 1 and first not in filled and _small_marks(reader, grid, first, cols):
+        first += 1  # the "(1) (2) (3)" row: not filled, but a small mark in each cell
     text_height = _print_height(reader, grid, cols, filled)
     for r in filled:
         # The row number is the row's place in the table (as the truth and the operator count),
@@ -168,14 +170,27 @@ def read_list(gray: Gray, reader: CellReader, layout: ListLayout, stamps: tuple[
 
 
 def _column_numbers(reader: CellReader, grid: Grid, row: int, cols: dict[str, tuple[int, int]]) -> bool:
-    """Whether a grid row is the official form's column-number row: "(2)" in the NAMA column
-    and "(3)" in the NIK column, where a supporter's row has a name and a NIK (one of the two
-    may be misread: "(1)" in the NO column came out as "Ket)" at 150 dpi)."""
-    numbered = 0
-    for key in ("name", "nik"):
+    """Whether a grid row is the official form's column-number row, "(1) (2) (3) (4) ...", where
+    a supporter's row has "1.", a name, a NIK and a birth date. A stamp or a low resolution
+    garbles some ("(1)" came out as "Ket)", "(3)" under a stamp as "N Ke)"): one cell read
+    exactly as "(n)" outside the NO column, or two read nearly so, is enough."""
+    strict, loose = 0, 0
+    for key in ("no", "name", "nik", "birth"):
+        if key not in cols:
+            continue
         text = reader.read(grid.span(row, *cols[key])).text.replace(" ", "")
-        numbered += re.fullmatch(r"[(\[{]\d[)\]}]?|[(\[{]?\d[)\]}]", text) is not None
-    return numbered >= 1
+        strict += key != "no" and re.fullmatch(r"\(\d\)", text) is not None
+        loose += re.fullmatch(r"[(\[{]\d[)\]}]?|[(\[{]?\d[)\]}]", text) is not None
+        if strict or loose >= 2:
+            return True
+    return False
+
+
+def _small_marks(reader: CellReader, grid: Grid, row: int, cols: dict[str, tuple[int, int]]) -> bool:
+    """Whether a row too empty to hold a supporter has a small mark in most of its cells, as the
+    column-number row has ("(1)", "(2)", ...; at 150 dpi with noise they read as "“)", ": 2)")."""
+    widths = [reader.ink_width(grid.span(row, *cols[key])) for key in ("no", "name", "nik", "birth") if key in cols]
+    return sum(0.0 < w < 0.3 for w in widths) >= max(2, len(widths) - 1)
 
 
 def _first_body_row(grid: Grid, header_row: int) -> int:
