@@ -25,6 +25,7 @@ from pipelines.listpage import (
     NIK_MIN_CONFIDENCE,
     name_as_printed,
     plausible_punctuation,
+    read_name,
     read_nik,
 )
 from pipelines.nik import matches_printed
@@ -56,13 +57,17 @@ class LetterFields:
     caption: OcrLine | None  # the signature box caption, if seen
 
 
-_NUMBERING = re.compile(r"^\s*(?:[0-9]{1,2}|[a-zA-Z]|[IVX]{1,4}|[Nn][Oo])\s*[.)]\s*")  # "1.", "a)", "No."
+_LEAD = re.compile(r"^[^0-9A-Za-z]+")  # a speck read as ":", '"' or "." before the label
+# "1.", "a)", "No." (its dot read as ":" or "," too)
+_NUMBERING = re.compile(r"^\s*(?:(?:[0-9]{1,2}|[a-zA-Z]|[IVX]{1,4}|[Nn][Oo])\s*[.)]|[Nn][Oo]\s*[:,])\s*")
 
 
 def label_of(text: str) -> str | None:
-    s = _letters(_NUMBERING.sub("", text, count=1))
+    s = _letters(" ".join(_as_letters(t) for t in _NUMBERING.sub("", text, count=1).split(" ")))
     if not s or len(s) > 32:
         return None
+    if len(s) >= 3 and all(len(t) == 1 for t in s.split()):
+        s = s.replace(" ", "")  # a label printed letter-spaced: "N I K", "N a m a"
     best, score = None, 0.0
     for key, words in LABELS.items():
         for word in words:
@@ -70,6 +75,14 @@ def label_of(text: str) -> str | None:
             if sc > score:
                 best, score = key, sc
     return best if score >= (90 if len(s) <= 4 else 80) else None
+
+
+_DIGIT_AS_LETTER = str.maketrans("105|!", "IOSII")
+
+
+def _as_letters(token: str) -> str:
+    """A word of letters and digits read as letters ("N1K" -> "NIK"): labels hold no digits."""
+    return token.translate(_DIGIT_AS_LETTER) if any(ch.isalpha() for ch in token) else token
 
 
 def find_fields(lines: list[OcrLine]) -> LetterFields:
@@ -103,7 +116,7 @@ def _is_caption(up: str) -> bool:
 def split_label(text: str) -> tuple[str, str] | None:
     """(label key, value) of a `Label : value` line. The colon is optional: it is a pair of
     dots that a scan (or the speck filter) can lose, so the label is also matched by words."""
-    text = _NUMBERING.sub("", text, count=1)  # "1. Nama", "a) NIK", "No. NIK"
+    text = _NUMBERING.sub("", _LEAD.sub("", text, count=1), count=1)  # "1. Nama", "a) NIK", "No. NIK"
     head, sep, tail = text.partition(":")
     if sep and len(head) <= 32:
         key = label_of(head)
@@ -152,12 +165,14 @@ def read_letter_fields(
     cards: tuple[IdCardRead, ...] = (),
     *,
     nik_box: Box | None = None,
+    name_box: Box | None = None,
     stamps: tuple[Circle, ...] = (),
     boxes: list[Box] | None = None,
 ) -> SupporterRead:
     """One supporter from the labelled values. `reader` re-reads the NIK (None: text layer).
-    A name or signature under one of `stamps` goes to review. `boxes`: the page's
-    `ruled_boxes`, when the caller has them."""
+    `name_box`: the name's value alone (no label, no colon), read as a list reads a name
+    cell; else the name's line is read again whole. A name or signature under one of
+    `stamps` goes to review. `boxes`: the page's `ruled_boxes`, when the caller has them."""
     v = fields.values
     reasons: list[Reason] = []
     nik, nik_conf = None, 0.0
@@ -167,7 +182,13 @@ def read_letter_fields(
         else:
             nik, fixes = extract_nik(v["nik"].text)
             nik_conf = v["nik"].confidence * (0.85**fixes) if nik else 0.0
-    name, name_conf = _name(v["name"], reader) if "name" in v else ("", 0.0)
+    if "name" not in v:
+        name, name_conf = "", 0.0
+    elif isinstance(reader, OcrCellReader) and name_box is not None:
+        read_as, name_conf = read_name(reader, name_box)
+        name = read_as or ""
+    else:
+        name, name_conf = _name(v["name"], reader)
     if name and under_stamp(v["name"].box, stamps):
         name_conf = min(name_conf, 0.5)
     place, birth_date, _ = parse_birth_detail(v["birth"].text) if "birth" in v else (None, None, 0)
@@ -271,9 +292,29 @@ def signature_box(gray: Gray, caption: OcrLine | None, boxes: list[Box] | None =
     return max(lower, key=lambda b: b[1]) if lower else None
 
 
+def find_caption(gray: Gray, reader: OcrCellReader, boxes: list[Box]) -> OcrLine | None:
+    """The signature box's caption read from inside the box, when the page's text lines did
+    not give it: the line's band ran over the box's ruling and read as junk ("(Pemanen")."""
+    box = signature_box(gray, None, boxes)
+    if box is None:
+        return None
+    x0, y0, x1, y1 = box
+    m = max(3, (x1 - x0) // 50)
+    for line in reader.read_each_line((x0 + m, y0 + m, x1 - m, y0 + (y1 - y0) * 3 // 10), height=CAPTION_HEIGHT):
+        if _is_caption(line.text.upper()):
+            return line
+    return None
+
+
+CAPTION_HEIGHT = 22  # px of ink the caption is read at (as the page's other lines)
+
+
 def complete(fields: LetterFields) -> bool:
     """Whether a letter's title and its always-printed labelled values have all been read."""
     return fields.title and {"name", "nik", "birth", "sex", "address"} <= fields.values.keys()
+
+
+STAMP_MARGIN = 1.15  # a stamp's disk blanked this much wider than its outer ring (radius found ± a few %)
 
 
 def judge_signature(
@@ -290,6 +331,18 @@ def judge_signature(
         inner[max(0, cy0 - y0 - m) : max(0, cy1 - y0 + m), max(0, cx0 - x0 - m) : max(0, cx1 - x0 + m)] = 255
     glyph = None if fields.caption is None else float(fields.caption.box[3] - fields.caption.box[1])
     check = check_signature(inner, text_height=glyph)
+    if check.signed and fields.caption is None:
+        # The printed caption was not read (a stamp over it, most often): left in the box, it
+        # and a stamp's arcs beside it looked like a signature in an empty box.
+        return None, 0.3
     if check.signed and under_stamp(box, stamps):
-        return None, 0.3  # a stamp's ring in an empty box looks like pen strokes
+        # A stamp's ring in an empty box looks like pen strokes: the box is judged again with
+        # the stamps' disks (and a margin) blanked; strokes left outside them are a signature.
+        yy, xx = np.ogrid[y0:y1, x0:x1]
+        for cx, cy, r in stamps:
+            inner[(xx - cx) ** 2 + (yy - cy) ** 2 <= (STAMP_MARGIN * r) ** 2] = 255
+        again = check_signature(inner, text_height=glyph)
+        if again.signed:
+            return True, min(again.confidence, 0.8)
+        return None, 0.3
     return check.signed, check.confidence

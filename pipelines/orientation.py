@@ -17,19 +17,25 @@ a whole list page cell by cell, and on noisy generated lists with stamps it was 
    junk, so confidence is only a tie-breaker. A tied axis tries all four turns. No known
    word either way: OSD, then the profile's guess.
 
-The skew is corrected with one affine warp of the full image (white border).
+A shortcut before step 2 (`heading_turn`): on a page whose text is left-aligned (a letter's
+labels and paragraphs), the aligned edges say which way is up, and one read line of a known
+centred heading (the letter's title) confirms it; the read test is then not needed.
+
+The skew is corrected with one affine warp of the full image (white border); a half turn of
+an already deskewed copy is a transpose, not a second warp.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import cv2
 import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
+from rapidfuzz import fuzz
 
 from pipelines.engines.base import OcrText
 from pipelines.table import morph, runs, u8
@@ -62,8 +68,9 @@ class Upright:
     rotation: int  # clockwise degrees applied to the stored image (0, 90, 180, 270)
     skew: float  # degrees of skew that were removed
     confidence: float  # 0..1, how sure the quarter-turn decision is
-    method: str  # "profile", "ocr", "osd" or "blank"
+    method: str  # "profile", "ocr", "osd", "heading" or "blank"
     angles: tuple[float, float, float] | None = None  # (horizontal, vertical, axis ratio) of the profiles
+    heading: tuple[int, int, int, int] | None = None  # the heading line that settled the turn ("heading")
 
 
 def to_gray(image: Image.Image) -> NDArray[np.uint8]:
@@ -100,10 +107,15 @@ def make_upright(
     if engine is not None:
         # A clear axis leaves up or down to decide; a tie (tables, stamps) all four turns.
         candidates = (quarter, quarter + 180) if ratio >= AXIS_RATIO else (0, 90, 180, 270)
-        quarter, confidence, method = _read_test(image, candidates, (h_angle, v_angle), engine)
+        done = {cheap.rotation: cheap.image} if cheap is not None else {}
+        quarter, confidence, method = _read_test(image, candidates, (h_angle, v_angle), engine, done)
     skew = -v_angle if quarter in (90, 270) else h_angle
     if cheap is not None and cheap.rotation == quarter:
         return Upright(cheap.image, quarter, cheap.skew, confidence, method, angles)
+    if cheap is not None and (cheap.rotation + 180) % 360 == quarter:
+        # A half turn about the centre commutes with the deskew about it: no second warp.
+        flipped = cheap.image.transpose(Image.Transpose.ROTATE_180)
+        return Upright(flipped, quarter, cheap.skew, confidence, method, angles)
     turned = _turn(image, quarter)
     if abs(skew) >= 0.15:
         turned = rotate_small(turned, skew)
@@ -193,7 +205,11 @@ def _reading_copy(image: Image.Image) -> NDArray[np.uint8]:
 
 
 def _read_test(
-    image: Image.Image, candidates: tuple[int, ...], angles: tuple[float, float], engine: _OrientationEngine
+    image: Image.Image,
+    candidates: tuple[int, ...],
+    angles: tuple[float, float],
+    engine: _OrientationEngine,
+    done: dict[int, Image.Image] | None = None,
 ) -> tuple[int, float, str]:
     """(quarter turn, confidence, method): the turn whose text lines read as the words of our forms.
 
@@ -201,13 +217,17 @@ def _read_test(
     Upside-down or sideways text can read with high confidence as junk ("VLUYAVI"), so the
     score counts *known words* (form vocabulary, dates, numbers), with the engine's
     confidence only as a tie-breaker. No known word either way: Tesseract OSD decides.
+    `done`: the page already turned (and deskewed) by one axis's turn, {turn: image}.
     """
     strips: dict[int, list[NDArray[np.uint8]]] = {}
     for axis in sorted({q % 180 for q in candidates}):
-        copy = _reading_copy(_turn(image, axis))
-        skew = angles[0] if axis == 0 else -angles[1]
-        if abs(skew) >= 0.15:
-            copy = np.asarray(rotate_small(Image.fromarray(copy), skew))
+        if done and axis in done:
+            copy = _reading_copy(done[axis])
+        else:
+            copy = _reading_copy(_turn(image, axis))
+            skew = angles[0] if axis == 0 else -angles[1]
+            if abs(skew) >= 0.15:
+                copy = np.asarray(rotate_small(Image.fromarray(copy), skew))
         strips[axis] = _text_strips(copy, count=4)
     scores = dict.fromkeys(candidates, 0.0)
     for k in range(4):
@@ -282,3 +302,108 @@ def _text_strips(gray: NDArray[np.uint8], count: int = 3) -> list[NDArray[np.uin
         if len(strips) >= count:
             break
     return strips
+
+
+# ---- a known heading, read on the cheap turn ---------------------------------------------------------
+
+HEADING_SIZE = 1000  # long side of the copy whose line pieces are measured
+ALIGNED = 2  # px on that copy within which two edges count as aligned
+HEADING_HEIGHT = 32  # px of a heading's crop handed to Tesseract (capitals ~20 px)
+
+
+def heading_turn(
+    cheap: Upright, engine: _OrientationEngine, heading: str, gray: NDArray[np.uint8] | None = None
+) -> Upright | None:
+    """The cheap turn (or it turned 180°) when a centred line of the page, the right way up,
+    reads as `heading`; None when the layout leaves up or down open or no line reads so (then
+    the read test decides). Left-aligned text (labels, paragraphs) lines up its left edges
+    and leaves its right edges ragged, so the edges tell up from down; one read line of the
+    centred heading confirms it, for a fraction of the read test's cost. `gray`: the cheap turn's
+    image in grey, if the caller has it. The result's `heading` is the line's box."""
+    if cheap.method == "blank":
+        return None
+    gray = to_gray(cheap.image) if gray is None else gray
+    small = gray
+    while max(small.shape) > HEADING_SIZE * 1.4:
+        small = u8(cv2.pyrDown(small))
+    f = gray.shape[1] / small.shape[1]
+    pieces = _line_pieces(small)
+    if len(pieces) < 8:
+        return None
+    left, right = _aligned_edges(pieces[:, 0]), _aligned_edges(pieces[:, 0] + pieces[:, 2])
+    if left >= 2 * right + 6 and left >= 10:
+        flipped = False
+    elif right >= 2 * left + 6 and right >= 10:
+        flipped = True
+    else:
+        return None
+    h, w = small.shape
+    if flipped:  # the pieces as they lie on the page turned 180°
+        pieces = pieces.copy()
+        pieces[:, 0] = w - pieces[:, 0] - pieces[:, 2]
+        pieces[:, 1] = h - pieces[:, 1] - pieces[:, 3]
+    for x, y, pw, ph in _centred(pieces)[:3]:
+        pad = max(2, ph // 3)
+        x0, y0, x1, y1 = x - pad, y - pad, x + pw + pad, y + ph + pad
+        if flipped:  # back to the cheap turn's pixels; the crop is turned instead of the page
+            x0, y0, x1, y1 = w - x1, h - y1, w - x0, h - y0
+        box = (max(0, int(x0 * f)), max(0, int(y0 * f)), int(x1 * f), int(y1 * f))
+        crop = gray[box[1] : box[3], box[0] : box[2]]
+        if flipped:
+            crop = crop[::-1, ::-1]
+        scale = HEADING_HEIGHT / max(1, crop.shape[0])
+        if scale < 1.0:
+            size = (max(1, int(crop.shape[1] * scale)), HEADING_HEIGHT)
+            crop = u8(cv2.resize(crop, size, interpolation=cv2.INTER_AREA))
+        text = engine.read_line(np.ascontiguousarray(crop), timeout=3.0).text.upper()
+        if len(text) < 2 * len(heading) and fuzz.partial_ratio(heading, text) >= 85:
+            if not flipped:
+                return replace(cheap, confidence=1.0, method="heading", heading=box)
+            gh, gw = gray.shape
+            return Upright(
+                cheap.image.transpose(Image.Transpose.ROTATE_180),
+                (cheap.rotation + 180) % 360,
+                cheap.skew,
+                1.0,
+                "heading",
+                cheap.angles,
+                (gw - box[2], gh - box[3], gw - box[0], gh - box[1]),
+            )
+    return None
+
+
+def _line_pieces(small: NDArray[np.uint8]) -> NDArray[np.int32]:
+    """(x, y, w, h) of the words of each text line joined into pieces, ruling removed."""
+    binary = u8(cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1])
+    h, w = binary.shape
+    rules = morph(binary, cv2.MORPH_OPEN, (max(w // 12, 5), 1)) | morph(binary, cv2.MORPH_OPEN, (1, max(h // 12, 5)))
+    text = cv2.bitwise_and(binary, cv2.bitwise_not(rules))
+    joined = cv2.dilate(text, np.ones((1, max(3, w // 60)), np.uint8))  # words of a line joined
+    _, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    stats = stats[1:, :4].astype(np.int32)
+    tall = max(6, h // 35)  # taller: a photo, a stamp, a signature
+    keep = (stats[:, 3] >= 4) & (stats[:, 3] <= tall) & (stats[:, 2] >= 2.5 * stats[:, 3])
+    return np.asarray(stats[keep], dtype=np.int32)
+
+
+def _aligned_edges(edges: NDArray[np.int32]) -> int:
+    """How many pieces have an edge at the same place as at least two others."""
+    near = np.abs(edges[:, None] - edges[None, :]) <= ALIGNED
+    return int(((near.sum(axis=1) - 1) >= 2).sum())
+
+
+def _centred(pieces: NDArray[np.int32]) -> list[tuple[int, int, int, int]]:
+    """Pieces centred between the text's left and right margins and narrower than a paragraph's
+    lines, in the upper part of the page, top first."""
+    x0, x1 = pieces[:, 0], pieces[:, 0] + pieces[:, 2]
+    shared = (np.abs(x0[:, None] - x0[None, :]) <= ALIGNED).sum(axis=1) >= 3
+    margin_left = int(x0[shared].min()) if shared.any() else int(x0.min())  # where paragraphs start
+    margin_right = int(x1.max())
+    centre, width = (margin_left + margin_right) / 2, max(1, margin_right - margin_left)
+    top = int(pieces[:, 1].max())
+    out = [
+        (int(x), int(y), int(w), int(h))
+        for x, y, w, h in pieces
+        if abs(x + w / 2 - centre) <= 0.06 * width and 0.2 * width <= w <= 0.85 * width and y < top * 0.6
+    ]
+    return sorted(out, key=lambda p: p[1])

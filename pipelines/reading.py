@@ -2,10 +2,12 @@
 
 The stages, in order (each a pure function of its inputs):
     text layer?  -> read from the text (no OCR, no turning)
-    upright      -> orientation.make_upright (quarter turns, skew)
+    upright      -> orientation.make_upright (quarter turns, skew); a letter's title read on the
+                    cheap turn (orientation.heading_turn) settles the turn without the OCR test
     list?        -> table.find_grid + listpage.find_layout -> listpage.read_list
     cards        -> cardfind.find_cards (masked before the text lines are read)
-    text lines   -> lines.text_bands + read_bands (a letter's running text below its fields skipped)
+    text lines   -> lines.text_bands + read_bands (of a letter, only its labelled lines and the
+                    signature box caption: the running text around them is skipped)
     letter?      -> letter.find_fields -> letter.read_letter_fields (+ pasted cards)
     id cards?    -> idcard.read_id_card_page
     otherwise    -> other (kept, no supporters); an unsure turn that reads as no words of ours
@@ -27,6 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -35,13 +38,22 @@ from pipelines.classify import Cues, card_word_count, decide
 from pipelines.domain import IdCardRead, PageKind, PageReading
 from pipelines.engines.base import OcrEngine, OcrLine
 from pipelines.engines.tesseract import TesseractEngine
-from pipelines.letter import complete, find_fields, is_letter, read_letter_fields, ruled_boxes
+from pipelines.letter import (
+    TITLE,
+    complete,
+    find_caption,
+    find_fields,
+    is_letter,
+    read_letter_fields,
+    ruled_boxes,
+    split_label,
+)
 from pipelines.lines import merge_rows, read_bands, text_bands
 from pipelines.listpage import find_layout, read_list
-from pipelines.orientation import apply, make_upright, to_gray, word_score
+from pipelines.orientation import apply, heading_turn, make_upright, to_gray, word_score
 from pipelines.pages import PageSource
 from pipelines.signature import find_stamps
-from pipelines.table import Grid, find_grid
+from pipelines.table import Grid, find_grid, grid_from_rulings, u8
 from pipelines.textlayer import text_lines
 
 Box = tuple[int, int, int, int]
@@ -87,14 +99,19 @@ def read_page_image(page: PageSource, engines: PageEngines) -> PageResult:
     found = _try_list(cheap.image, gray, grid, engines)
     if found is not None:
         return _turned(found, cheap.rotation, cheap.skew)
-    turned = make_upright(page.image, engines.tesseract, cheap=cheap)
-    if (turned.rotation, turned.skew) != (cheap.rotation, cheap.skew):
+    # A letter's title, read the right way up on the cheap turn, settles the turn by itself
+    # (and the page is no list: a half turn of the cheap one needs no second try).
+    turned = heading_turn(cheap, engines.tesseract, TITLE, gray)
+    if turned is not None and turned.rotation != cheap.rotation:
+        gray = np.ascontiguousarray(gray[::-1, ::-1])
+    turned = turned or make_upright(page.image, engines.tesseract, cheap=cheap)
+    if turned.method != "heading" and (turned.rotation, turned.skew) != (cheap.rotation, cheap.skew):
         gray = np.ascontiguousarray(to_gray(turned.image))
         grid = find_grid(gray)
         found = _try_list(turned.image, gray, grid, engines)
         if found is not None:
             return _turned(found, turned.rotation, turned.skew)
-    reading, known = _read_text_page(turned.image, gray, engines, grid)
+    reading, known = _read_text_page(turned.image, gray, engines, grid, turned.heading)
     if reading.kind is not PageKind.LETTER and turned.confidence < UNSURE_TURN and known < FEW_WORDS:
         # An unsure turn whose lines read as no words of ours may be upside down (a stamp can
         # outvote the text in the orientation test): the page is read the other way up too.
@@ -115,8 +132,8 @@ def _flipped_letter(image: Image.Image, engines: PageEngines) -> tuple[Image.Ima
     Its text lines are read first (no cards, no fields): most pages stop there."""
     flipped = image.transpose(Image.Transpose.ROTATE_180)
     gray = np.ascontiguousarray(to_gray(flipped))
-    lines, _ = _read_lines(gray, engines.tesseract, text_bands(gray))
-    if not is_letter(find_fields(lines)):
+    pieces, _ = _read_lines(gray, engines.tesseract, text_bands(gray))
+    if not is_letter(find_fields(merge_rows(pieces))):
         return None
     reading, _ = _read_text_page(flipped, gray, engines, find_grid(gray))
     return (flipped, reading) if reading.kind is PageKind.LETTER else None
@@ -155,41 +172,61 @@ def _try_list(
     return None
 
 
-def _read_text_page(image: Image.Image, gray: Any, engines: PageEngines, grid: Any) -> tuple[PageReading, float]:
-    """(the reading, how many words of our forms, dates and numbers its lines hold)."""
+def _read_text_page(
+    image: Image.Image, gray: Any, engines: PageEngines, grid: Any, title: Box | None = None
+) -> tuple[PageReading, float]:
+    """(the reading, how many words of our forms, dates and numbers its lines hold). `title`:
+    the box of the letter's title where it was read already (the lines above it are skipped)."""
     tess = engines.tesseract
     rgb = np.asarray(image.convert("RGB"))
     # Only regions the cards module confirms as e-KTPs are masked: a letter's block of
     # labelled lines is card-shaped too, and masking it would hide the letter.
     cards = _pasted_cards(rgb, engines)  # it finds the card-shaped regions itself (none: no OCR)
-    cards = tuple(
-        c
-        for c in cards
-        if c.bbox is not None and ((c.name and c.confidence >= 0.5) or _has_card_header(gray, c.bbox, tess))
-    )
+    # read_pasted_cards returns only regions it confirmed as e-KTPs (a layout, and the header
+    # above the NIK or a surely read name): a letter's block of labelled lines is card-shaped too.
+    cards = tuple(c for c in cards if c.bbox is not None)
     card_boxes = [c.bbox for c in cards if c.bbox is not None]
     bands = text_bands(gray, mask=[_grow(b, gray.shape, 0.03) for b in card_boxes])
-    lines, boxes = _read_lines(gray, tess, bands)
+    pieces, boxes = _read_lines(gray, tess, bands, title)
+    lines = merge_rows(pieces)
     fields = find_fields(lines)
     known = sum(word_score(line.text) for line in lines)
     kind = decide(Cues(False, fields, len(card_boxes), card_word_count(lines), grid is not None))
     notes: tuple[str, ...] = () if grid is None else ("ruled table without a supporter-list header",)
     if kind is PageKind.LETTER:
-        nik_box = _value_box(fields.values["nik"].box, gray.shape) if "nik" in fields.values else None
+        nik = fields.values.get("nik")
+        nik_box = _nik_box(gray, _after_colon(gray, _value_piece(pieces, nik.box, "nik"))) if nik is not None else None
         band_reader = OcrCellReader(gray, tess, ruled=False, witness=engines.rapid)
+        if fields.caption is None:  # without it, the signature box cannot be judged
+            boxes = ruled_boxes(gray) if boxes is None else boxes
+            fields = replace(fields, caption=find_caption(gray, band_reader, boxes))
         stamps = tuple(find_stamps(gray))
-        supporter = read_letter_fields(gray, fields, band_reader, cards, nik_box=nik_box, stamps=stamps, boxes=boxes)
+        name = fields.values.get("name")
+        name_box = None  # the name's value alone, when its piece was cut apart from the label
+        if name is not None and (piece := _value_piece(pieces, name.box, "name")) != name.box:
+            name_box = _after_colon(gray, piece)
+        supporter = read_letter_fields(
+            gray, fields, band_reader, cards, nik_box=nik_box, name_box=name_box, stamps=stamps, boxes=boxes
+        )
         return PageReading(PageKind.LETTER, supporters=(supporter,), id_cards=cards), known
     if kind is PageKind.ID_CARDS:
         return PageReading(PageKind.ID_CARDS, id_cards=cards or _card_page(rgb, engines), notes=notes), known
     return PageReading(PageKind.OTHER, notes=notes), known
 
 
-def _read_lines(gray: Any, engine: TesseractEngine, bands: list[Box]) -> tuple[list[OcrLine], list[Box] | None]:
-    """(the page's text lines, its ruled boxes if they were needed), reading as little as a
-    letter needs: once its title and labelled values are read and two rows without a label
-    follow, the running text below (the pledge, the closing, the date) is skipped; only text
-    inside ruled boxes (the signature box caption) is still read. Other pages are read whole."""
+def _read_lines(
+    gray: Any, engine: TesseractEngine, bands: list[Box], title: Box | None = None
+) -> tuple[list[OcrLine], list[Box] | None]:
+    """(the page's text pieces as read, not yet merged into rows; its ruled boxes if they were
+    needed), reading as little as a letter needs. Between a letter's title and its first
+    labelled line, rows of one piece of ink are skipped (the election's name, the intro
+    sentence: a labelled line has a gap between label and value; the skipped rows are read
+    after all if the fields stay incomplete). Once the title and the always-printed labelled
+    values are read, the first running text row (one piece nearly as wide as the page's
+    text) or two rows without a label end the reading (the pledge, the closing, the date
+    follow), and only text inside ruled boxes (the signature box caption) is still read.
+    Other pages are read whole. `title`: the title's box, read already; the rows down to it
+    are skipped (a letter's fields follow its title; above it, a pasted card's own lines)."""
     rows: list[list[Box]] = []
     for band in bands:  # text_bands gives the pieces of one row together, top to bottom
         if rows and rows[-1][0][1] == band[1]:
@@ -198,19 +235,44 @@ def _read_lines(gray: Any, engine: TesseractEngine, bands: list[Box]) -> tuple[l
             rows.append([band])
     heights = sorted(b[3] - b[1] for b in bands)
     line = float(heights[len(heights) // 2]) if heights else None
-    read: list[OcrLine] = []
+    width = max((b[2] - b[0] for b in bands), default=0)
+    read: list[OcrLine] = [] if title is None else [OcrLine(TITLE, 1.0, title)]
+    skipped: list[Box] = []
     labels, quiet = 0, 0
     for i, row in enumerate(rows):
+        if line is not None and row[0][3] - row[0][1] < LOW_ROW * line:
+            continue  # specks or a dotted leader left over: no line of text is so low
+        if title is not None and (row[0][1] + row[0][3]) / 2 <= title[3]:
+            continue
+        fields = find_fields(merge_rows(read)) if read else None
+        wide = len(row) == 1 and row[0][2] - row[0][0] >= RUNNING_TEXT * width
+        if fields is not None and wide and complete(fields):
+            return _with_box_text(gray, engine, read, rows[i:], line)
+        if fields is not None and len(row) == 1 and fields.title and not fields.values and len(skipped) < 3:
+            skipped.extend(row)  # the election's name under the title, the intro sentence
+            continue
         read.extend(read_bands(gray, engine, row, line_height=line))
         fields = find_fields(merge_rows(read))
         quiet = 0 if len(fields.values) > labels else quiet + 1
         labels = len(fields.values)
         if quiet >= 2 and complete(fields) and fields.caption is None:
-            boxes = ruled_boxes(gray)
-            rest = [b for r in rows[i + 1 :] for b in r if _inside_any(b, boxes)]
-            read.extend(read_bands(gray, engine, rest, line_height=line))
-            return merge_rows(read), boxes
-    return merge_rows(read), None
+            return _with_box_text(gray, engine, read, rows[i + 1 :], line)
+    if skipped:  # the letter's fields never came complete: the skipped rows may hold one
+        read.extend(read_bands(gray, engine, skipped, line_height=line))
+    return read, None
+
+
+RUNNING_TEXT = 0.75  # share of the widest row's width from which a one-piece row is running text
+LOW_ROW = 0.4  # share of the median row height under which a row holds no text (x-height: ~0.55)
+
+
+def _with_box_text(
+    gray: Any, engine: TesseractEngine, read: list[OcrLine], rest: list[list[Box]], line: float | None
+) -> tuple[list[OcrLine], list[Box]]:
+    """The pieces read so far and, of the rows not read, the text inside ruled boxes."""
+    boxes = ruled_boxes(gray)
+    inside = [b for r in rest for b in r if _inside_any(b, boxes)]
+    return read + read_bands(gray, engine, inside, line_height=line), boxes
 
 
 def _inside_any(band: Box, boxes: list[Box]) -> bool:
@@ -218,16 +280,56 @@ def _inside_any(band: Box, boxes: list[Box]) -> bool:
     return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
 
 
-def _has_card_header(gray: Any, box: Box, engine: TesseractEngine) -> bool:
-    """Whether the top of a card-shaped region reads PROVINSI / KABUPATEN / KOTA, as an e-KTP's
-    header does (a letter's block of labelled lines is card-shaped but has no such header)."""
+def _value_piece(pieces: list[OcrLine], row: Box, key: str) -> Box:
+    """The box of a labelled row's value: the piece after the label when the two were cut
+    apart (a numbered label, "2. NIK", read with the digits would lend the NIK a digit),
+    else the whole row."""
+    inside = sorted(
+        (p for p in pieces if row[1] <= (p.box[1] + p.box[3]) / 2 <= row[3] and row[0] <= p.box[0] <= row[2]),
+        key=lambda p: p.box[0],
+    )
+    if len(inside) >= 2:
+        split = split_label(inside[0].text)
+        if split is not None and split[0] == key and not any(ch.isalnum() for ch in split[1]):
+            return inside[1].box
+    return row
+
+
+def _after_colon(gray: Any, box: Box) -> Box:
+    """`box` without a colon at its start: read with the digits, the colon's two dots come out
+    as a "1" glued to the NIK ("13404..."), and 17 digits are no NIK."""
     x0, y0, x1, y1 = box
-    top = np.ascontiguousarray(gray[y0 : y0 + max(1, (y1 - y0) // 3), x0:x1])
-    if top.size == 0:
-        return False
-    bands = sorted(text_bands(top), key=lambda b: -(b[2] - b[0]))[:4]  # the widest: header lines
-    text = " ".join(line.text.upper() for line in read_bands(top, engine, bands))
-    return any(word in text for word in ("PROVINSI", "KABUPATEN", "KOTA", "PROV"))
+    crop = gray[y0:y1, x0:x1]
+    if crop.size == 0:
+        return box
+    h = y1 - y0
+    n, _, stats, _ = cv2.connectedComponentsWithStats(u8((crop < 128).astype(np.uint8) * 255), connectivity=8)
+    blobs = sorted(
+        (tuple(int(v) for v in stats[i, :4]) for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= max(2, h // 12)),
+        key=lambda b: b[0],
+    )
+    if len(blobs) < 3:
+        return box
+    (ax, ay, aw, ah), (bx, by, bw, bh) = blobs[0], blobs[1]
+    dots = max(aw, ah, bw, bh) <= 0.3 * h and abs(ax - bx) <= max(aw, bw) and abs(ay - by) >= max(ah, bh)
+    after = blobs[2][0] - max(ax + aw, bx + bw)
+    if dots and after >= 0.1 * h:
+        return (x0 + max(ax + aw, bx + bw) + after // 2, y0, x1, y1)
+    return box
+
+
+def _nik_box(gray: Any, box: Box) -> Box:
+    """The NIK's box to read again: a row of digit boxes whole, with its top and bottom ruling
+    (the text band lies inside the boxes, and the cell reader needs their outline to remove
+    it); else the value's band with a margin."""
+    x0, y0, x1, y1 = box
+    h = y1 - y0
+    dark = (gray[max(0, y0 - h) : y1 + h, x0:x1] < 128).mean(axis=1) if x1 > x0 else np.zeros(0)
+    rules = np.flatnonzero(dark > 0.6) + max(0, y0 - h)
+    above, below = rules[rules < y0 + h // 4], rules[rules > y1 - h // 4]
+    if len(above) and len(below):
+        return (x0, max(0, int(above.max()) - 3), x1, min(gray.shape[0], int(below.min()) + 4))
+    return _value_box(box, gray.shape)
 
 
 def _value_box(box: Box, shape: tuple[int, ...]) -> Box:
@@ -269,7 +371,7 @@ def _from_text_layer(page: PageSource, engines: PageEngines) -> PageResult | Non
     # A titled letter mentions NAMA, NIK and TANDA TANGAN too: it needs no table search.
     titled_letter = fields.title and is_letter(fields)
     if not titled_letter and _mentions_list_header(lines):
-        grid = find_grid(gray, size=1000)
+        grid = grid_from_rulings(page.rulings) or find_grid(gray, size=1000)  # drawn lines first
         if grid is not None:
             layout = find_layout(gray, words, grid)
             if layout is not None:

@@ -144,25 +144,39 @@ def find_stamps(gray: Gray) -> list[Circle]:
     if short < 50 or small.std() < 6:
         return []
     ink = u8(cv2.adaptiveThreshold(small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 15, 10))
+    blurred = u8(cv2.medianBlur(small, 3))
+    out: list[Circle] = []
+    for x, y, r in _circles(blurred, short, 0.07, 0.13):
+        if _ring_cover(ink, x, y, r) >= 0.85 and _ring_cover(ink, x, y, r * 0.64) >= 0.8:
+            out.append((float(x / f), float(y / f), float(r / f)))
+    if not out:
+        # The outer ring broken by what lies under it (a table's ruling, heavy text) leaves the
+        # inner ring to find: whole, with an outer ring around it at 1/0.64 of its radius.
+        for x, y, r in _circles(blurred, short, 0.045, 0.083):
+            if _ring_cover(ink, x, y, r) >= 0.8 and _ring_cover(ink, x, y, r / 0.64) >= 0.85:
+                out.append((float(x / f), float(y / f), float(r / 0.64 / f)))
+    kept: list[Circle] = []
+    for cx, cy, r in out:
+        if not any((cx - ox) ** 2 + (cy - oy) ** 2 < (r * 0.5) ** 2 for ox, oy, _ in kept):
+            kept.append((cx, cy, r))
+    return kept
+
+
+def _circles(blurred: Gray, short: int, low: float, high: float) -> list[tuple[float, float, float]]:
+    """Up to 12 circle candidates with radii between `low` and `high` of the short side."""
     found = cv2.HoughCircles(
-        u8(cv2.medianBlur(small, 3)),
+        blurred,
         cv2.HOUGH_GRADIENT,
         dp=2,
         minDist=short * 0.05,
         param1=120,
         param2=40,
-        minRadius=int(short * 0.07),
-        maxRadius=int(short * 0.13),
+        minRadius=int(short * low),
+        maxRadius=int(short * high),
     )
     if found is None:
         return []
-    out: list[Circle] = []
-    for x, y, r in np.asarray(found, dtype=np.float64)[0][:12]:
-        if any((x - ox * f) ** 2 + (y - oy * f) ** 2 < (r * 0.5) ** 2 for ox, oy, _ in out):
-            continue
-        if _ring_cover(ink, x, y, r) >= 0.85 and _ring_cover(ink, x, y, r * 0.64) >= 0.8:
-            out.append((float(x / f), float(y / f), float(r / f)))
-    return out
+    return [(float(x), float(y), float(r)) for x, y, r in np.asarray(found, dtype=np.float64)[0][:12]]
 
 
 def _ring_cover(ink: Gray, x: float, y: float, r: float) -> float:
