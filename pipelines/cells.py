@@ -54,14 +54,24 @@ class CellReader(Protocol):
 class OcrCellReader:
     """Cells of an upright grey page, read by an OCR engine."""
 
-    def __init__(self, gray: Gray, engine: OcrEngine, *, ruled: bool = True, witness: OcrEngine | None = None) -> None:
+    def __init__(
+        self,
+        gray: Gray,
+        engine: OcrEngine,
+        *,
+        ruled: bool = True,
+        witness: OcrEngine | None = None,
+        check: OcrEngine | None = None,
+    ) -> None:
         """`ruled`: the boxes are table cells whose ruling may show at the edges (False for
         text lines cut by projection, where a "vertical line" would be the stem of a letter).
-        `witness`: a second, independent engine (RapidOCR) asked where the first is unsure."""
+        `witness`: a second, independent engine (RapidOCR) asked where the first is unsure.
+        `check`: another model of the first engine, for second readings (`read(check=True)`)."""
         self.gray = gray
         self.ruled = ruled
         self.engine = engine
         self.witness = witness
+        self.check = check
         self.seconds_budget = 2.0
         self._cache: dict[tuple[Box, bool], tuple[Gray | None, Gray | None]] = {}
 
@@ -74,8 +84,10 @@ class OcrCellReader:
         height: int = LINE_HEIGHT,
         binary: bool = False,
         close_gaps: bool | None = None,
+        check: bool = False,
     ) -> OcrText:
         """`binary`: hand Tesseract black-on-white instead of grey (an independent reading).
+        `check`: read with the `check` model when there is one.
         `close_gaps` (default: as `boxed_digits`): narrow wide gaps between glyphs to a letter
         space, as digits printed one per box need; a blurred run of digits reads better without."""
         crop, ink = self._clean(box, boxed_digits=boxed_digits)
@@ -90,7 +102,8 @@ class OcrCellReader:
             lines = [u8(np.where(line < 150, 0, 255)) for line in lines]
         # A cell's lines ("JAKARTA," / "30-08-1963") are set side by side and read in one call:
         # one call per cell instead of one per line.
-        got = self.engine.read_line(join_lines(lines, height), charset=charset, timeout=self.seconds_budget)
+        engine = self.check if check and self.check is not None else self.engine
+        got = engine.read_line(join_lines(lines, height), charset=charset, timeout=self.seconds_budget)
         return got if got.text else OcrText("", 0.0)
 
     def witness_read(
@@ -376,12 +389,14 @@ def _text_extent(band: Gray) -> tuple[int, int]:
     cols = np.flatnonzero(band.sum(axis=0) > 0)
     n, _, stats, _ = cv2.connectedComponentsWithStats(band, connectivity=8)
     heights = stats[1:, cv2.CC_STAT_HEIGHT]
-    tall = 1 + np.flatnonzero(heights >= 0.45 * band.shape[0])
-    if n <= 1 or len(tall) == 0:
+    marks = np.sort(heights[heights >= 3])
+    if n <= 1 or len(marks) == 0:
         return int(cols[0]), int(cols[-1]) + 1
+    glyph = float(marks[(3 * len(marks)) // 4])  # most components of a text line are its glyphs
+    tall = 1 + np.flatnonzero(heights >= 0.5 * glyph)
     left = int(stats[tall, cv2.CC_STAT_LEFT].min())
     right = int((stats[tall, cv2.CC_STAT_LEFT] + stats[tall, cv2.CC_STAT_WIDTH]).max())
-    reach = max(2, int(0.6 * band.shape[0]))  # a dot after an initial, an apostrophe, a comma
+    reach = max(2, int(0.8 * glyph))  # a dot after an initial, an apostrophe, a comma
     near = cols[(cols >= left - reach) & (cols < right + reach)]
     return int(near[0]), int(near[-1]) + 1
 

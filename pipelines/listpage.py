@@ -330,13 +330,20 @@ def name_as_printed(text: str) -> str:
 
 
 def plausible_punctuation(name: str) -> bool:
-    """Whether a name's punctuation is where names have it: a dot or comma after a short word
-    (H., HJ., MOH., S.H.), an apostrophe or hyphen between letters. A speck read as a dot
-    after a long word ("KOMARUDIN. RIYADI") is doubt, not a name."""
+    """Whether a name's punctuation is where names have it: a dot or comma after an initial or
+    an abbreviation (H., HJ., MOH., MOCH., S.H.), an apostrophe or hyphen between letters, and
+    after an apostrophe at a word's end a vowel (RIFA'I, SYAFI'I; "RIFA'T" is an I misread).
+    A speck read as a dot after a word ("KOMARUDIN. RIYADI", "IMAM. HAKIM") is doubt."""
     for m in re.finditer(r"([A-Z']*)([.,])", name):
-        if len(m.group(1).replace("'", "")) > 4:
+        word = m.group(1).replace("'", "")
+        if len(word) > 3 and word not in _LONG_ABBREVIATIONS:
             return False
+    if re.search(r"'[^AIUEO'\s](?![A-Z])", name):
+        return False
     return re.search(r"(?<![A-Z])['-]|['-](?![A-Z])", name) is None
+
+
+_LONG_ABBREVIATIONS = frozenset({"MOCH", "MOHD", "MUHD", "MOKH"})
 
 
 # Blank run / line height that can be a word break: blur and JPEG close word gaps after A, T,
@@ -393,7 +400,7 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
     # black on white at another scale: the grey readings merged "RATNA THERESIA" at three
     # scales, the binarised one kept the space
     # (at another scale as well: on a bilevel scan black-on-white is what the first one saw)
-    second = reader.read(box, charset=NAME_CHARS, height=NAME_CHECK_HEIGHT, binary=True)
+    second = reader.read(box, charset=NAME_CHARS, height=NAME_CHECK_HEIGHT, binary=True, check=True)
     again = name_as_printed(second.text)
     confidence = min(first.confidence, second.confidence)
     witnessed: str | None = None
@@ -476,6 +483,8 @@ def plausible_words(name: str) -> bool:
     ("MAGDALENAANI", "SYAMSULANTONIUS") shows as a doubled vowel or an overlong word, and so
     does a lost apostrophe ("SYAFII", "MUSTAQIIN"). Indonesian names rarely double a, i or u."""
     words = re.split(r"[ .,'-]+", name)
+    if re.search(r"(?<![A-Z.'-])[TLJ](?= |$)", name):
+        return False  # a lone T, L or J is an I misread ("T GEDE" for the Balinese I GEDE)
     return all(len(word) < LONGEST_WORD and not re.search("AA|II|UU", word) for word in words)
 
 

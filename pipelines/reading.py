@@ -66,6 +66,9 @@ class PageEngines(Protocol):
     def tesseract(self) -> TesseractEngine: ...
 
     @property
+    def tesseract_check(self) -> TesseractEngine: ...
+
+    @property
     def rapid(self) -> OcrEngine | None: ...
 
 
@@ -163,7 +166,7 @@ def _try_list(
             table = find_grid(view) if flipped else grid
             if table is None:
                 continue
-            reader = OcrCellReader(view, tess, witness=engines.rapid)
+            reader = OcrCellReader(view, tess, witness=engines.rapid, check=engines.tesseract_check)
             layout = find_layout(view, reader, table)
             if layout is not None:
                 rows = read_list(view, reader, layout, tuple(find_stamps(view)))
@@ -196,7 +199,7 @@ def _read_text_page(
     if kind is PageKind.LETTER:
         nik = fields.values.get("nik")
         nik_box = _nik_box(gray, _after_colon(gray, _value_piece(pieces, nik.box, "nik"))) if nik is not None else None
-        band_reader = OcrCellReader(gray, tess, ruled=False, witness=engines.rapid)
+        band_reader = OcrCellReader(gray, tess, ruled=False, witness=engines.rapid, check=engines.tesseract_check)
         if fields.caption is None:  # without it, the signature box cannot be judged
             boxes = ruled_boxes(gray) if boxes is None else boxes
             fields = replace(fields, caption=find_caption(gray, band_reader, boxes))

@@ -54,3 +54,9 @@ def test_reading_smoke() -> None:
     assert rep["entries"] >= 26 and rep["cards"] >= 6
     assert rep["empty_box_read_signed"] == 0  # an empty signature box is never read as signed
     assert rep["external"].get("specimen_nik_exact") is True
+
+
+def test_reading_memory_smoke() -> None:
+    rep = run_bench("reading_memory", "--pages", "3")
+    assert rep["kinds"] == {"letter": 1, "list": 1, "id_cards": 1}
+    assert 0 < rep["peak_rss_mb"] < 1500

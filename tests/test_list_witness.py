@@ -107,6 +107,9 @@ def test_real_engines_read_a_blurred_nik(blur: float) -> None:
         ("ABDUL SYAFII", False),
         ("ABDUL SYAFI'I", True),
         ("MUSTAOIIN", False),
+        ("I GEDE MERTAYASA", True),
+        ("T GEDE MERTAYASA", False),
+        ("BUDI T.", True),
     ],
 )
 def test_plausible_words(name: str, plausible: bool) -> None:
@@ -193,3 +196,11 @@ def test_two_readings_are_never_of_the_same_image() -> None:
     tess = Recording(("AYU LESTARI", 0.99), ("AYU LESTARI", 0.99))
     read_name(OcrCellReader(np.where(name_gray < 128, 0, 255).astype(np.uint8), tess, ruled=False), name_box)  # type: ignore[arg-type]
     assert len(tess.shapes) == 2 and tess.shapes[0] != tess.shapes[1]
+
+
+def test_the_second_name_reading_is_by_the_other_model() -> None:
+    gray, box = _cell("GILANG SITORUS")
+    first, other = Recording(("SILANG SITORUS", 0.99)), Recording(("GILANG SITORUS", 0.99))
+    _, conf = read_name(OcrCellReader(gray, first, ruled=False, check=other), box)  # type: ignore[arg-type]
+    assert len(first.shapes) >= 1 and len(other.shapes) == 1
+    assert conf < 0.8  # the two models disagree: doubt, whatever the guess

@@ -102,7 +102,18 @@ def test_name_as_printed(raw: str, printed: str) -> None:
 
 @pytest.mark.parametrize(
     ("name", "plausible"),
-    [("H. JOKO", True), ("MOH. YUSUF", True), ("NI'MAH", True), ("KOMARUDIN. RIYADI", False), ("SYAFI'", False)],
+    [
+        ("H. JOKO", True),
+        ("MOH. YUSUF", True),
+        ("MOCH. YUSUF", True),
+        ("NI'MAH", True),
+        ("JA'FAR", True),
+        ("BUDI RIFA'I", True),
+        ("KOMARUDIN. RIYADI", False),
+        ("IMAM. HAKIM", False),
+        ("SYAFI'", False),
+        ("BUDI RIFA'T", False),
+    ],
 )
 def test_name_punctuation(name: str, plausible: bool) -> None:
     assert plausible_punctuation(name) is plausible
