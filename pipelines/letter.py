@@ -30,7 +30,7 @@ from pipelines.listpage import (
 )
 from pipelines.nik import matches_printed
 from pipelines.normalize import extract_nik, fold_name, parse_birth_detail, parse_sex
-from pipelines.signature import Circle, check_signature, under_stamp
+from pipelines.signature import Circle, blank_stamps, check_signature, under_stamp
 from pipelines.table import binarize, line_masks, u8
 
 Gray = NDArray[np.uint8]
@@ -314,9 +314,6 @@ def complete(fields: LetterFields) -> bool:
     return fields.title and {"name", "nik", "birth", "sex", "address"} <= fields.values.keys()
 
 
-STAMP_MARGIN = 1.15  # a stamp's disk blanked this much wider than its outer ring (radius found ± a few %)
-
-
 def judge_signature(
     gray: Gray, fields: LetterFields, stamps: tuple[Circle, ...] = (), boxes: list[Box] | None = None
 ) -> tuple[bool | None, float]:
@@ -338,10 +335,7 @@ def judge_signature(
     if check.signed and under_stamp(box, stamps):
         # A stamp's ring in an empty box looks like pen strokes: the box is judged again with
         # the stamps' disks (and a margin) blanked; strokes left outside them are a signature.
-        yy, xx = np.ogrid[y0:y1, x0:x1]
-        for cx, cy, r in stamps:
-            inner[(xx - cx) ** 2 + (yy - cy) ** 2 <= (STAMP_MARGIN * r) ** 2] = 255
-        again = check_signature(inner, text_height=glyph)
+        again = check_signature(blank_stamps(inner, box, stamps), text_height=glyph)
         if again.signed:
             return True, min(again.confidence, 0.8)
         return None, 0.3

@@ -35,7 +35,7 @@ from pipelines.domain import Reason, SupporterRead
 from pipelines.engines.base import OcrText
 from pipelines.nik import matches_printed
 from pipelines.normalize import DIGIT_FIXES, extract_nik, nfkc, parse_birth_detail, parse_sex
-from pipelines.signature import Circle, check_signature, under_stamp
+from pipelines.signature import Circle, blank_stamps, check_signature, under_stamp
 from pipelines.table import Grid, find_grid
 
 Gray = NDArray[np.uint8]
@@ -254,14 +254,15 @@ def _read_row(
     sig_conf = 0.0
     if "signature" in cols:
         x0, y0, x1, y1 = grid.span(r, *cols["signature"])
-        check = check_signature(
-            gray[max(0, y0) : y1, max(0, x0) : x1],
-            text_height=text_height,
-            straight=not isinstance(reader, OcrCellReader),
-        )
+        crop = gray[max(0, y0) : y1, max(0, x0) : x1]
+        straight = not isinstance(reader, OcrCellReader)
+        check = check_signature(crop, text_height=text_height, straight=straight)
         signed, sig_conf = check.signed, check.confidence
-        if signed and under_stamp((x0, y0, x1, y1), stamps):
-            signed, sig_conf = None, 0.3  # a stamp's ring in an empty box looks like pen strokes
+        if signed is not False and under_stamp((x0, y0, x1, y1), stamps):
+            # A stamp's ring in an empty box looks like pen strokes: judged again with the
+            # stamps' disks blanked, strokes left outside them are a signature; else unsure.
+            again = check_signature(blank_stamps(crop, (x0, y0, x1, y1), stamps), text_height=text_height)
+            signed, sig_conf = (True, min(again.confidence, 0.8)) if again.signed else (None, 0.3)
         if signed is False and check.ink > 0 and not printed_slot_number(reader, (x0, y0, x1, y1)):
             signed, sig_conf = None, 0.3
 

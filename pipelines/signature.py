@@ -190,6 +190,20 @@ def _ring_cover(ink: Gray, x: float, y: float, r: float) -> float:
     return float(hit.any(axis=1).mean(axis=1).max())
 
 
+STAMP_MARGIN = 1.15  # a stamp's disk blanked this much wider than its outer ring (radius found ± a few %)
+
+
+def blank_stamps(crop: Gray, box: tuple[int, int, int, int], stamps: list[Circle] | tuple[Circle, ...]) -> Gray:
+    """A copy of `crop` (the pixels of `box` on the page) with the stamps' disks, and a margin,
+    painted white: what is left outside them can still be judged."""
+    x0, y0 = max(0, box[0]), max(0, box[1])
+    out = crop.copy()
+    yy, xx = np.ogrid[y0 : y0 + crop.shape[0], x0 : x0 + crop.shape[1]]
+    for cx, cy, r in stamps:
+        out[(xx - cx) ** 2 + (yy - cy) ** 2 <= (STAMP_MARGIN * r) ** 2] = 255
+    return out
+
+
 def under_stamp(box: tuple[int, int, int, int], stamps: list[Circle] | tuple[Circle, ...]) -> bool:
     """Whether a box overlaps the disk of any stamp."""
     x0, y0, x1, y1 = box
