@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
@@ -100,3 +101,17 @@ def test_stamps_are_found_and_only_stamps() -> None:
         for cx, cy, r in found:
             assert under_stamp((int(cx), int(cy), int(cx) + 1, int(cy) + 1), found)
             assert not under_stamp((0, 0, 2, 2), [(cx, cy, r)]) or cx - r < 2
+
+
+def test_blank_stamps_keeps_the_strokes_outside_the_disk() -> None:
+    from pipelines.signature import blank_stamps, check_signature
+
+    cell = np.full((120, 400), 255, np.uint8)
+    cv2.circle(cell, (330, 60), 50, 0, 3)  # the arc of a stamp whose centre lies in the cell
+    page_box = (1000, 2000, 1400, 2120)  # where the cell lies on the page
+    stamp = (1000 + 330.0, 2000 + 60.0, 50.0)
+    assert check_signature(cell).signed is not False  # the ring alone looks like pen strokes
+    assert check_signature(blank_stamps(cell, page_box, [stamp])).signed is False
+    signed = cell.copy()
+    cv2.polylines(signed, [np.array([[30, 80], [60, 30], [90, 85], [120, 35], [160, 80], [200, 40]])], False, 0, 3)
+    assert check_signature(blank_stamps(signed, page_box, [stamp])).signed is True
