@@ -6,7 +6,8 @@ import cv2
 import numpy as np
 import pytest
 
-from pipelines.idcard import _is_header, _without_leading_marks
+from pipelines.cardnik import without_leading_marks
+from pipelines.idcard import _is_header
 
 
 def _line(text: str) -> np.ndarray:
@@ -17,14 +18,14 @@ def _line(text: str) -> np.ndarray:
 
 def test_the_colon_before_the_nik_is_painted_out() -> None:
     line = _line(":3404")  # the colon at x 12-18, the digits from x 23
-    out = _without_leading_marks(line)
+    out = without_leading_marks(line)
     assert (line[:, :20] < 128).any() and not (out[:, :20] < 128).any()  # the colon is gone
     np.testing.assert_array_equal(out[:, 20:], line[:, 20:])  # the digits are untouched
 
 
 def test_a_line_without_a_colon_is_left_alone() -> None:
     line = _line("3404")
-    np.testing.assert_array_equal(_without_leading_marks(line), line)
+    np.testing.assert_array_equal(without_leading_marks(line), line)
 
 
 @pytest.mark.parametrize(

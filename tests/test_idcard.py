@@ -12,9 +12,10 @@ import cv2
 import numpy as np
 import pytest
 
+from pipelines.cardnik import NikDigits, judge
 from pipelines.domain import Reason
 from pipelines.engines.base import Image, OcrLine, OcrText
-from pipelines.idcard import _judge, _NikDigits, read_card, read_id_card_page, read_pasted_cards
+from pipelines.idcard import read_card, read_id_card_page, read_pasted_cards
 from tests.shared import EXTERNAL
 
 SPECIMEN = EXTERNAL / "ktp-specimen-chawza/image_clean.jpeg"
@@ -127,15 +128,15 @@ VALID = "3171015708850001"  # woman, born 17-08-1985
     ],
 )
 def test_judge(witness: str, birth: dt.date | None, sex: str | None, nik: str | None, unreadable: bool) -> None:
-    verdict = _judge(_NikDigits(VALID, 0.97, witness), birth, sex)
+    verdict = judge(NikDigits(VALID, 0.97, witness), birth, sex)
     assert (verdict.nik, verdict.unreadable) == (nik, unreadable)
     assert verdict.confidence < 0.5 if unreadable else verdict.confidence >= 0.5
 
 
 def test_judge_ranks_confidence_by_evidence() -> None:
-    both = _judge(_NikDigits(VALID, 0.97, "tesseract"), dt.date(1985, 8, 17), "P").confidence
-    unchecked = _judge(_NikDigits(VALID, 0.97, "tesseract"), None, None).confidence
-    alone = _judge(_NikDigits(VALID, 0.97, "rapid"), dt.date(1985, 8, 17), "P").confidence
+    both = judge(NikDigits(VALID, 0.97, "tesseract"), dt.date(1985, 8, 17), "P").confidence
+    unchecked = judge(NikDigits(VALID, 0.97, "tesseract"), None, None).confidence
+    alone = judge(NikDigits(VALID, 0.97, "rapid"), dt.date(1985, 8, 17), "P").confidence
     assert both > alone > 0.5 > unchecked
 
 
