@@ -74,6 +74,7 @@ class OcrCellReader:
         self.check = check
         self.seconds_budget = 2.0
         self._cache: dict[tuple[Box, bool], tuple[Gray | None, Gray | None]] = {}
+        self._boxed: dict[Box, bool] = {}  # boxes cleaned for digits: whether digit boxes were found
 
     def read(
         self,
@@ -90,6 +91,28 @@ class OcrCellReader:
         `check`: read with the `check` model when there is one.
         `close_gaps` (default: as `boxed_digits`): narrow wide gaps between glyphs to a letter
         space, as digits printed one per box need; a blurred run of digits reads better without."""
+        engine = self.check if check and self.check is not None else self.engine
+        return self._read_with(engine, box, charset, boxed_digits, height, binary, close_gaps)
+
+    def witness_read(
+        self, box: Box, *, charset: str | None = None, boxed_digits: bool = False, height: int = WITNESS_HEIGHT
+    ) -> OcrText | None:
+        """The box read by the witness engine (None: there is none), from the same cleaned
+        line crops the first engine saw."""
+        if self.witness is None:
+            return None
+        return self._read_with(self.witness, box, charset, boxed_digits, height, False, None)
+
+    def _read_with(
+        self,
+        engine: OcrEngine,
+        box: Box,
+        charset: str | None,
+        boxed_digits: bool,
+        height: int,
+        binary: bool,
+        close_gaps: bool | None,
+    ) -> OcrText:
         crop, ink = self._clean(box, boxed_digits=boxed_digits)
         if crop is None or ink is None:
             return OcrText("", 1.0)
@@ -102,34 +125,14 @@ class OcrCellReader:
             lines = [u8(np.where(line < 150, 0, 255)) for line in lines]
         # A cell's lines ("JAKARTA," / "30-08-1963") are set side by side and read in one call:
         # one call per cell instead of one per line.
-        engine = self.check if check and self.check is not None else self.engine
         got = engine.read_line(join_lines(lines, height), charset=charset, timeout=self.seconds_budget)
         return got if got.text else OcrText("", 0.0)
 
-    def witness_read(
-        self, box: Box, *, charset: str | None = None, boxed_digits: bool = False, height: int = WITNESS_HEIGHT
-    ) -> OcrText | None:
-        """The box read by the witness engine (None: there is none), from the same cleaned
-        line crops the first engine saw."""
-        if self.witness is None:
-            return None
-        crop, ink = self._clean(box, boxed_digits=boxed_digits)
-        if crop is None or ink is None:
-            return OcrText("", 1.0)
-        lines = _text_lines(crop, ink)
-        if not lines:
-            return OcrText("", 0.0)
-        if boxed_digits:
-            lines = [_close_gaps(line) for line in lines]
-        return self.witness.read_line(join_lines(lines, height), charset=charset, timeout=self.seconds_budget)
-
     def has_digit_boxes(self, box: Box) -> bool:
-        """Whether the box holds a row of digit boxes (a NIK printed one digit per box)."""
-        x0, y0, x1, y1 = (max(0, v) for v in box)
-        crop = self.gray[y0:y1, x0:x1]
-        if crop.shape[0] < 6 or crop.shape[1] < 6:
-            return False
-        return bool(_digit_boxes(_ink(crop)).any())
+        """Whether the box holds a row of digit boxes (a NIK printed one digit per box); found
+        while the box was cleaned for a reading of its digits."""
+        self._clean(box, boxed_digits=True)
+        return self._boxed.get(box, False)
 
     def read_each_line(self, box: Box, *, height: int = LINE_HEIGHT) -> list[OcrLine]:
         """Every text line inside `box` on its own, boxed in page coordinates."""
@@ -196,6 +199,7 @@ class OcrCellReader:
         if key not in self._cache:
             if len(self._cache) > 64:
                 self._cache.clear()
+                self._boxed.clear()
             self._cache[key] = self._clean_uncached(box, boxed_digits=boxed_digits)
         return self._cache[key]
 
@@ -212,7 +216,9 @@ class OcrCellReader:
             _, vert = line_masks(ink, max(10, int(h * 0.8)))
             lines = horiz | vert | _edge_slivers(ink)
         if boxed_digits:
-            lines |= _digit_boxes(ink)
+            boxes = _digit_boxes(ink)
+            self._boxed[box] = bool(boxes.any())
+            lines |= boxes
         lines = u8(cv2.dilate(lines, np.ones((3, 3), np.uint8)))
         ink = u8(cv2.bitwise_and(ink, cv2.bitwise_not(lines)))
         ink = _drop_specks(ink, max(4, (h // 25) ** 2))

@@ -144,18 +144,9 @@ def read_list(gray: Gray, reader: CellReader, layout: ListLayout, stamps: tuple[
     grid, cols = layout.grid, layout.columns
     out: list[SupporterRead] = []
     notes: list[str] = []
-    first = _first_body_row(grid, layout.header_row)
-    if first == layout.header_row + 1 and first + 1 < grid.rows and _column_numbers(reader, grid, first, cols):
-        first += 1  # the "(1) (2) (3)" row, not short enough to tell by its height
-    filled = [
-        r
-        for r in range(first, grid.rows)
-        # an empty row, or the "(1) (2) (3)" numbering row under the header, is skipped
-        if reader.ink_width(grid.span(r, *cols["nik"]), boxed_digits=True) >= 0.2
-        or reader.ink_width(grid.span(r, *cols["name"])) >= 0.15
-    ]
-    if filled and first == layout.header_row + 1 and first not in filled and _small_marks(reader, grid, first, cols):
-        first += 1  # the "(1) (2) (3)" row: not filled, but a small mark in each cell
+    first = _first_body_row(reader, grid, layout.header_row, cols)
+    # an empty row, or the "(1) (2) (3)" numbering row under the header, is skipped
+    filled = [r for r in range(first, grid.rows) if _filled(reader, grid, r, cols)]
     text_height = _print_height(reader, grid, cols, filled)
     for r in filled:
         # The row number is the row's place in the table (as the truth and the operator count),
@@ -193,12 +184,27 @@ def _small_marks(reader: CellReader, grid: Grid, row: int, cols: dict[str, tuple
     return sum(0.0 < w < 0.3 for w in widths) >= max(2, len(widths) - 1)
 
 
-def _first_body_row(grid: Grid, header_row: int) -> int:
-    """The first supporter row: the one under the header, unless that is the short
-    "(1) (2) (3) ..." column-number row of the official form."""
+def _filled(reader: CellReader, grid: Grid, row: int, cols: dict[str, tuple[int, int]]) -> bool:
+    """Whether a body row holds a supporter: ink across its NIK or its name cell."""
+    return (
+        reader.ink_width(grid.span(row, *cols["nik"]), boxed_digits=True) >= 0.2
+        or reader.ink_width(grid.span(row, *cols["name"])) >= 0.15
+    )
+
+
+def _first_body_row(reader: CellReader, grid: Grid, header_row: int, cols: dict[str, tuple[int, int]]) -> int:
+    """The first supporter row: the one under the header, unless that is the official form's
+    "(1) (2) (3) ..." column-number row, told by its height, else (at 150 dpi it is nearly as
+    tall as a supporter's row) by small marks in a row too empty for a supporter, else by what
+    its cells read."""
     first = header_row + 1
     heights = sorted(grid.ys[r + 1] - grid.ys[r] for r in range(first, grid.rows))
     if len(heights) >= 3 and grid.ys[first + 1] - grid.ys[first] < 0.6 * heights[len(heights) // 2]:
+        return first + 1
+    if first + 1 < grid.rows and (
+        (not _filled(reader, grid, first, cols) and _small_marks(reader, grid, first, cols))
+        or _column_numbers(reader, grid, first, cols)
+    ):
         return first + 1
     return first
 
@@ -381,7 +387,7 @@ def spaces_agree(name: str, lines: int, gaps: list[float]) -> bool:
 
 def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str | None, float]:
     """(name as printed, confidence). On a scan a name is only sure when two independent
-    readings (other scales, or grey and black-on-white) give the same text and that text fits
+    readings (two models, two scales, grey and black-on-white) give the same text and that text fits
     the ink: its length, its word breaks, its punctuation. One confident reading alone was seen
     wrong ("PANO" for PAIJO at 0.97), and two agreeing ones too, where the ink told (a lost
     apostrophe, two words merged)."""
@@ -398,9 +404,10 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
     def fits(text: str) -> bool:
         return plausible_punctuation(text) and plausible_words(text) and spaces_agree(text, lines, gaps)
 
-    # black on white at another scale: the grey readings merged "RATNA THERESIA" at three
-    # scales, the binarised one kept the space
-    # (at another scale as well: on a bilevel scan black-on-white is what the first one saw)
+    # The second reading is by the other model, black on white, at another scale: never the
+    # same image and model as the first (the grey readings merged "RATNA THERESIA" at three
+    # scales where the binarised one kept the space; at 150 dpi the Indonesian model read
+    # SILANG twice where the English one read GILANG).
     second = reader.read(box, charset=NAME_CHARS, height=NAME_CHECK_HEIGHT, binary=True, check=True)
     again = name_as_printed(second.text)
     confidence = min(first.confidence, second.confidence)
