@@ -25,10 +25,7 @@ def extract_words(page: Any, scale: float, image_size: tuple[int, int]) -> tuple
         n = textpage.count_chars()
         if n <= 0:
             return ()
-        width_pt, height_pt = page.get_size()
-        rotation = page.get_rotation() % 360
-        if rotation in (90, 270):
-            width_pt, height_pt = height_pt, width_pt
+        width_pt, height_pt, rotation = _frame(page)
         visible: dict[int, bool] = {}
         words: list[TextWord] = []
         cur: list[str] = []
@@ -75,10 +72,7 @@ def extract_rulings(page: Any, scale: float) -> tuple[tuple[int, int, int, int],
     in rendered-image pixels. A computer-made form's table is read from these, not from pixels."""
     import pypdfium2.raw as raw
 
-    width_pt, height_pt = page.get_size()
-    rotation = page.get_rotation() % 360
-    if rotation in (90, 270):
-        width_pt, height_pt = height_pt, width_pt
+    width_pt, height_pt, rotation = _frame(page)
     out: list[tuple[int, int, int, int]] = []
     for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2):
         left, bottom, right, top = obj.get_bounds()
@@ -124,6 +118,16 @@ def _transformed(obj: Any, x: float, y: float) -> tuple[float, float]:
     """A path point in page space (segment points are in the object's own space)."""
     m = obj.get_matrix()
     return m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f
+
+
+def _frame(page: Any) -> tuple[float, float, int]:
+    """(width, height, rotation) of a pypdfium2 page: points as the page is shown, turned by
+    its /Rotate, and that rotation."""
+    width_pt, height_pt = page.get_size()
+    rotation = int(page.get_rotation()) % 360
+    if rotation in (90, 270):
+        width_pt, height_pt = height_pt, width_pt
+    return width_pt, height_pt, rotation
 
 
 def _to_pixels(
