@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from pipelines.engines.base import OcrEngine, OcrLine, OcrText
 from pipelines.pages import TextWord
-from pipelines.table import line_masks, morph, runs, u8
+from pipelines.table import labels_in, morph, runs, spread, u8
 from pipelines.textlayer import words_in
 
 Gray = NDArray[np.uint8]
@@ -211,9 +211,9 @@ class OcrCellReader:
         ink = _ink(crop)
         h, w = ink.shape
         lines = np.zeros_like(ink)
-        if self.ruled:
-            horiz, _ = line_masks(ink, max(10, int(w * 0.6)))
-            _, vert = line_masks(ink, max(10, int(h * 0.8)))
+        if self.ruled:  # (each opening once: `line_masks` would make both at each length)
+            horiz = morph(ink, cv2.MORPH_OPEN, (max(10, int(w * 0.6)), 1))
+            vert = morph(ink, cv2.MORPH_OPEN, (1, max(10, int(h * 0.8))))
             lines = horiz | vert | _edge_slivers(ink)
         if boxed_digits:
             boxes = _digit_boxes(ink)
@@ -270,7 +270,7 @@ class TextLayerCellReader:
 
 def _ink(gray: Gray) -> Gray:
     level, otsu = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    if gray.std() < 10 or level > 235:  # nothing but paper: Otsu would split the noise
+    if spread(gray) < 10 or level > 235:  # nothing but paper: Otsu would split the noise
         return np.zeros_like(gray)
     return u8(otsu)
 
@@ -311,7 +311,7 @@ def _edge_slivers(ink: Gray) -> Gray:
         if not strip.any():
             continue
         size = strip.shape[axis]
-        _, labels, stats, _ = cv2.connectedComponentsWithStats(strip, connectivity=8)
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(strip, connectivity=8)
         start = stats[1:, cv2.CC_STAT_LEFT if axis == 1 else cv2.CC_STAT_TOP]
         length = stats[1:, cv2.CC_STAT_WIDTH if axis == 1 else cv2.CC_STAT_HEIGHT]
         stop = start + length
@@ -320,7 +320,7 @@ def _edge_slivers(ink: Gray) -> Gray:
         slivers = 1 + np.flatnonzero(outer & ~inner)
         if len(slivers):
             view = out[where]
-            view[np.isin(labels, slivers)] = 255
+            view[labels_in(labels, n, slivers)] = 255
     return out
 
 
@@ -333,7 +333,7 @@ def _drop_specks(ink: Gray, min_area: int) -> Gray:
     if len(small) == 0:
         return ink
     out = ink.copy()
-    out[np.isin(labels, small)] = 0
+    out[labels_in(labels, n, small)] = 0
     return out
 
 

@@ -104,6 +104,14 @@ def header_key(text: str) -> str | None:
     return None
 
 
+def _standard(grid: Grid, columns: dict[str, tuple[int, int]]) -> bool:
+    """Seven columns with at least four header words in their standard places is the form
+    even when a stamp hides NIK or NAMA (DOCUMENTS.md fixes the order); otherwise both NAMA
+    and NIK must be read."""
+    in_place = sum(1 for i, key in enumerate(COLUMNS) if columns.get(key) == (i, i + 1))
+    return grid.cols == len(COLUMNS) and in_place >= 4
+
+
 def find_layout(gray: Gray, reader: CellReader, grid: Grid | None = None) -> ListLayout | None:
     """The supporter-list layout of the page, or None if there is no table with such a header."""
     grid = grid or find_grid(gray)
@@ -116,17 +124,16 @@ def find_layout(gray: Gray, reader: CellReader, grid: Grid | None = None) -> Lis
             key = header_key(reader.read(grid.cell(row, col)).text)
             if key is not None and key not in columns:
                 columns[key] = (col, col + 1)
+            if _standard(grid, columns):
+                break  # the form's own order: the other header cells need no reading
         if best is None or len(columns) > len(best[1]):
             best = (row, columns)
-        if len(columns) >= 5:
+        if len(columns) >= 5 or _standard(grid, columns):
             break
     if best is None:
         return None
     row, columns = best
-    # Seven columns with at least four header words in their standard places is the form
-    # even when a stamp hides NIK or NAMA; otherwise both NAMA and NIK must be read.
-    in_place = sum(1 for i, key in enumerate(COLUMNS) if columns.get(key) == (i, i + 1))
-    standard = grid.cols == len(COLUMNS) and in_place >= 4
+    standard = _standard(grid, columns)
     if not standard and not ({"nik", "name"} <= columns.keys() and len(columns) >= 3):
         return None
     if grid.cols == len(COLUMNS):  # the standard order fills anything the header read missed

@@ -160,12 +160,13 @@ def _try_list(
     tess = engines.tesseract
     if grid is not None and grid.cols >= 4:
         # A ruled table whose header does not read may be upside down (orientation is a
-        # guess on noisy pages): the header row, read both ways, settles it.
-        for flipped in (False, True):
+        # guess on noisy pages): the header row, read both ways, settles it. The way tried
+        # first is the one that puts the narrow NO column at the left (the form's order): an
+        # upside-down page then does not pay for a header read in vain.
+        first, last = grid.xs[1] - grid.xs[0], grid.xs[-1] - grid.xs[-2]
+        for flipped in (True, False) if last < 0.7 * first else (False, True):
             view = np.ascontiguousarray(gray[::-1, ::-1]) if flipped else gray
-            table = find_grid(view) if flipped else grid
-            if table is None:
-                continue
+            table = grid.turned(view.shape[1], view.shape[0]) if flipped else grid
             reader = OcrCellReader(view, tess, witness=engines.rapid, check=engines.tesseract_check)
             layout = find_layout(view, reader, table)
             if layout is not None:

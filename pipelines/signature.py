@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from pipelines.table import line_masks, u8
+from pipelines.table import labels_in, morph, spread, u8
 
 Gray = NDArray[np.uint8]
 
@@ -51,13 +51,13 @@ def check_signature(
     # Ink by a fixed threshold and a local one: faint pen strokes and dark toner both count,
     # but a grey photocopy background does not.
     level, otsu = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    if gray.std() < 6 or level > 235:  # a flat box: Otsu would split noise
+    if spread(gray) < 6 or level > 235:  # a flat box: Otsu would split noise
         return SignatureCheck(False, 0.0, 0.0, 0.95)
     binary = u8(otsu) & ((gray <= 200).astype(np.uint8) * 255)
     if not straight:
         # Ruling runs across the whole box; a signature's underline flourish does not.
-        horiz, _ = line_masks(binary, max(5, int(w * 0.8)))
-        _, vert = line_masks(binary, max(5, int(h * 0.8)))
+        horiz = morph(binary, cv2.MORPH_OPEN, (max(5, int(w * 0.8)), 1))
+        vert = morph(binary, cv2.MORPH_OPEN, (1, max(5, int(h * 0.8))))
         lines = cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8))
         binary = u8(cv2.bitwise_and(binary, cv2.bitwise_not(lines)))
     if printed is not None:
@@ -87,7 +87,7 @@ def check_signature(
     # Pen strokes of one signature lie close together: join them (dots and specks were
     # dropped above, so a printed "14. ...." stays a glyph-sized blob), then look for marks
     # clearly larger than any printed glyph.
-    kept = np.isin(labels, keep).astype(np.uint8) * 255
+    kept = labels_in(labels, n, np.asarray(keep, dtype=np.intp)).astype(np.uint8) * 255
     reach = max(2, int(glyph / 5))
     joined = cv2.dilate(kept, np.ones((reach, reach), np.uint8))
     n, joined_labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
@@ -97,7 +97,7 @@ def check_signature(
         if max(int(stats[i, cv2.CC_STAT_WIDTH]), int(stats[i, cv2.CC_STAT_HEIGHT])) >= 2.0 * glyph + reach
     ]
     if big:
-        big_area = float(np.count_nonzero((kept > 0) & np.isin(joined_labels, big)))
+        big_area = float(np.count_nonzero((kept > 0) & labels_in(joined_labels, n, np.asarray(big, dtype=np.intp))))
         bx0 = min(int(stats[i, cv2.CC_STAT_LEFT]) for i in big)
         bx1 = max(int(stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH]) for i in big)
         by0 = min(int(stats[i, cv2.CC_STAT_TOP]) for i in big)

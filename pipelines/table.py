@@ -24,6 +24,20 @@ def u8(a: object) -> Gray:
     return np.asarray(a, dtype=np.uint8)
 
 
+def spread(gray: Gray) -> float:
+    """The standard deviation of the pixels (`cv2.meanStdDev`: ~10x faster than `ndarray.std`)."""
+    _, std = cv2.meanStdDev(gray)
+    return float(std[0][0])
+
+
+def labels_in(labels: object, n: int, chosen: NDArray[np.intp]) -> NDArray[np.bool_]:
+    """Pixels whose component label (of `n`, from `cv2.connectedComponents*`) is among `chosen`:
+    `np.isin` by a lookup table, without sorting the labels."""
+    table = np.zeros(n, dtype=bool)
+    table[chosen] = True
+    return np.asarray(table[np.asarray(labels)], dtype=np.bool_)
+
+
 def morph(image: Gray, op: int, size: tuple[int, int]) -> Gray:
     """`cv2.morphologyEx` with a rectangular kernel of `size` (width, height)."""
     return u8(cv2.morphologyEx(image, op, cv2.getStructuringElement(cv2.MORPH_RECT, size)))
@@ -53,6 +67,14 @@ class Grid:
         """A cell's box without its ruling (`inset` pixels in from the line centres)."""
         d = self.line_width + 1 if inset is None else inset
         return (self.xs[col] + d, self.ys[row] + d, self.xs[col + 1] - d, self.ys[row + 1] - d)
+
+    def turned(self, width: int, height: int) -> Grid:
+        """The same table on its page turned 180° (`width` x `height` px): no search again."""
+        return Grid(
+            tuple(sorted(width - 1 - x for x in self.xs)),
+            tuple(sorted(height - 1 - y for y in self.ys)),
+            self.line_width,
+        )
 
     def span(self, row: int, col0: int, col1: int) -> Box:
         d = self.line_width + 1
