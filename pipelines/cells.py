@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from pipelines.engines.base import OcrEngine, OcrLine, OcrText
 from pipelines.pages import TextWord
-from pipelines.table import labels_in, morph, runs, spread, u8
+from pipelines.table import horizontal_lines, labels_in, morph, runs, spread, u8, vertical_lines
 from pipelines.textlayer import words_in
 
 Gray = NDArray[np.uint8]
@@ -211,9 +211,9 @@ class OcrCellReader:
         ink = _ink(crop)
         h, w = ink.shape
         lines = np.zeros_like(ink)
-        if self.ruled:  # (each opening once: `line_masks` would make both at each length)
-            horiz = morph(ink, cv2.MORPH_OPEN, (max(10, int(w * 0.6)), 1))
-            vert = morph(ink, cv2.MORPH_OPEN, (1, max(10, int(h * 0.8))))
+        if self.ruled:
+            horiz = horizontal_lines(ink, max(10, int(w * 0.6)))
+            vert = vertical_lines(ink, max(10, int(h * 0.8)))
             lines = horiz | vert | _edge_slivers(ink)
         if boxed_digits:
             boxes = _digit_boxes(ink)

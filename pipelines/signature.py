@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from pipelines.table import labels_in, morph, spread, u8
+from pipelines.table import horizontal_lines, labels_in, spread, u8, vertical_lines
 
 Gray = NDArray[np.uint8]
 
@@ -56,8 +56,8 @@ def check_signature(
     binary = u8(otsu) & ((gray <= 200).astype(np.uint8) * 255)
     if not straight:
         # Ruling runs across the whole box; a signature's underline flourish does not.
-        horiz = morph(binary, cv2.MORPH_OPEN, (max(5, int(w * 0.8)), 1))
-        vert = morph(binary, cv2.MORPH_OPEN, (1, max(5, int(h * 0.8))))
+        horiz = horizontal_lines(binary, max(5, int(w * 0.8)))
+        vert = vertical_lines(binary, max(5, int(h * 0.8)))
         lines = cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8))
         binary = u8(cv2.bitwise_and(binary, cv2.bitwise_not(lines)))
     if printed is not None:
