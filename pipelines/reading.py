@@ -50,7 +50,7 @@ from pipelines.letter import (
 )
 from pipelines.lines import merge_rows, read_bands, text_bands
 from pipelines.listpage import find_layout, read_list
-from pipelines.orientation import apply, heading_turn, make_upright, to_gray, word_score
+from pipelines.orientation import Upright, apply, half_turn, heading_turn, make_upright, to_gray, word_score
 from pipelines.pages import PageSource
 from pipelines.signature import find_stamps
 from pipelines.table import Grid, find_grid, grid_from_rulings, u8
@@ -97,7 +97,7 @@ def read_page_image(page: PageSource, engines: PageEngines) -> PageResult:
     # Lists first, on the cheap turn (axis and skew from profiles, no OCR): a list's header row,
     # tried both ways up, settles up and down by itself. Other pages pay for the OCR test.
     cheap = make_upright(page.image, None)
-    gray = np.ascontiguousarray(to_gray(cheap.image))
+    gray = cheap.gray()
     grid = find_grid(gray)
     found = _try_list(cheap.image, gray, grid, engines)
     if found is not None:
@@ -109,16 +109,16 @@ def read_page_image(page: PageSource, engines: PageEngines) -> PageResult:
         gray = np.ascontiguousarray(gray[::-1, ::-1])
     turned = turned or make_upright(page.image, engines.tesseract, cheap=cheap)
     if turned.method != "heading" and (turned.rotation, turned.skew) != (cheap.rotation, cheap.skew):
-        gray = np.ascontiguousarray(to_gray(turned.image))
+        gray = turned.gray()
         grid = find_grid(gray)
         found = _try_list(turned.image, gray, grid, engines)
         if found is not None:
             return _turned(found, turned.rotation, turned.skew)
-    reading, known = _read_text_page(turned.image, gray, engines, grid, turned.heading)
+    reading, known = _read_text_page(turned.rgb(), gray, engines, grid, turned.heading)
     if reading.kind is not PageKind.LETTER and turned.confidence < UNSURE_TURN and known < FEW_WORDS:
         # An unsure turn whose lines read as no words of ours may be upside down (a stamp can
         # outvote the text in the orientation test): the page is read the other way up too.
-        flipped = _flipped_letter(turned.image, engines)
+        flipped = _flipped_letter(turned, engines)
         if flipped is not None:
             image, flipped_reading = flipped
             rotation = (turned.rotation + 180) % 360
@@ -130,16 +130,16 @@ UNSURE_TURN = 0.5  # orientation confidence below which an unrecognised page is 
 FEW_WORDS = 8  # form words, dates and numbers a page read the right way up shows (upside down: 0-3)
 
 
-def _flipped_letter(image: Image.Image, engines: PageEngines) -> tuple[Image.Image, PageReading] | None:
+def _flipped_letter(turned: Upright, engines: PageEngines) -> tuple[Image.Image, PageReading] | None:
     """(the page turned 180°, its reading) when it reads as a letter that way up, else None.
     Its text lines are read first (no cards, no fields): most pages stop there."""
-    flipped = image.transpose(Image.Transpose.ROTATE_180)
-    gray = np.ascontiguousarray(to_gray(flipped))
+    flipped = half_turn(turned)
+    gray = flipped.gray()
     pieces, _ = _read_lines(gray, engines.tesseract, text_bands(gray))
     if not is_letter(find_fields(merge_rows(pieces))):
         return None
-    reading, _ = _read_text_page(flipped, gray, engines, find_grid(gray))
-    return (flipped, reading) if reading.kind is PageKind.LETTER else None
+    reading, _ = _read_text_page(flipped.rgb(), gray, engines, find_grid(gray))
+    return (flipped.image, reading) if reading.kind is PageKind.LETTER else None
 
 
 def _turned(found: tuple[PageReading, Image.Image, bool], rotation: int, skew: float) -> PageResult:
@@ -177,12 +177,12 @@ def _try_list(
 
 
 def _read_text_page(
-    image: Image.Image, gray: Any, engines: PageEngines, grid: Any, title: Box | None = None
+    rgb: Any, gray: Any, engines: PageEngines, grid: Any, title: Box | None = None
 ) -> tuple[PageReading, float]:
-    """(the reading, how many words of our forms, dates and numbers its lines hold). `title`:
-    the box of the letter's title where it was read already (the lines above it are skipped)."""
+    """(the reading, how many words of our forms, dates and numbers its lines hold), from the
+    upright page in colour and in grey. `title`: the box of the letter's title where it was
+    read already (the lines above it are skipped)."""
     tess = engines.tesseract
-    rgb = np.asarray(image.convert("RGB"))
     # Only regions the cards module confirms as e-KTPs are masked: a letter's block of
     # labelled lines is card-shaped too, and masking it would hide the letter.
     cards = _pasted_cards(rgb, engines)  # it finds the card-shaped regions itself (none: no OCR)
