@@ -82,6 +82,9 @@ class IdCardRead:
     bbox: BBox | None = None
     nik_confidence: float = 0.0
     reasons: tuple[Reason, ...] = ()  # reading doubts: NIK_UNREADABLE, LOW_QUALITY
+    # The card's fields were found only with its crop turned 180°: where most cards of a card
+    # page read so, the page itself lies upside down (reading.py turns it).
+    upside_down: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -164,8 +164,8 @@ def _read(card_image: Image, engines: CardEngines, *, index: int, bbox: BBox | N
     h, w = rgb.shape[:2]
     if max(h, w) < MIN_CARD_WIDTH:
         return _unreadable(index, bbox, low_quality=True), _Found(False, _no)
-    best: tuple[_Layout, NDArray[np.uint8]] | None = None
-    for turned in _orientations(_deskewed(rgb)):
+    best: tuple[_Layout, NDArray[np.uint8], int] | None = None
+    for k, turned in enumerate(_orientations(_deskewed(rgb))):
         shrink = turned.shape[1] > CARD_WIDTH
         card = u8(
             cv2.resize(turned, (CARD_WIDTH, CARD_HEIGHT), interpolation=cv2.INTER_AREA if shrink else cv2.INTER_CUBIC)
@@ -175,11 +175,14 @@ def _read(card_image: Image, engines: CardEngines, *, index: int, bbox: BBox | N
         except EngineError:
             return _unreadable(index, bbox, low_quality=True), _Found(False, _no)
         if best is None or _layout_score(layout) > _layout_score(best[0]):
-            best = (layout, card)
+            best = (layout, card, k)
         if layout.nik_box is not None and layout.labels_found >= 1:
             break
     assert best is not None
-    layout, card = best
+    layout, card, k = best
+    # A landscape crop read only upside down (its second orientation); a portrait crop's two
+    # orientations are quarter turns, which say nothing of the page's up and down.
+    upside_down = k == 1 and h <= w and layout.nik_box is not None
     low_quality = _looks_poor(card)
     is_card = _Found(
         layout.nik_box is not None or layout.labels_found >= 2, lambda: _header_read(card, layout, engines)
@@ -230,6 +233,7 @@ def _read(card_image: Image, engines: CardEngines, *, index: int, bbox: BBox | N
             bbox=bbox,
             nik_confidence=round(verdict.confidence, 3),
             reasons=tuple(reasons),
+            upside_down=upside_down,
         ),
         is_card,
     )

@@ -115,6 +115,24 @@ def read_page_image(page: PageSource, engines: PageEngines) -> PageResult:
         if found is not None:
             return _turned(found, turned.rotation, turned.skew)
     reading, known = _read_text_page(turned.rgb(), gray, engines, grid, turned.heading)
+    if reading.kind is PageKind.ID_CARDS and _mostly_upside_down(reading.id_cards):
+        # The orientation test guesses on a sheet of small card print; each card's own layout
+        # (NIK row under the header, labels under it) is the better witness of up and down.
+        way_up = half_turn(turned)
+        w, h = way_up.image.size
+        cards = sorted(
+            (
+                replace(c, bbox=(w - c.bbox[2], h - c.bbox[3], w - c.bbox[0], h - c.bbox[1]), upside_down=False)
+                if c.bbox is not None
+                else c
+                for c in reading.id_cards
+            ),
+            key=lambda c: c.index,
+            reverse=True,  # reading order turned 180° is the order read backwards
+        )
+        cards = [replace(c, index=i) for i, c in enumerate(cards, 1)]
+        rotation = (turned.rotation + 180) % 360
+        return PageResult(replace(reading, id_cards=tuple(cards), rotation=rotation, skew=turned.skew), way_up.image)
     if reading.kind is not PageKind.LETTER and turned.confidence < UNSURE_TURN and known < FEW_WORDS:
         # An unsure turn whose lines read as no words of ours may be upside down (a stamp can
         # outvote the text in the orientation test): the page is read the other way up too.
@@ -124,6 +142,13 @@ def read_page_image(page: PageSource, engines: PageEngines) -> PageResult:
             rotation = (turned.rotation + 180) % 360
             return PageResult(replace(flipped_reading, rotation=rotation, skew=turned.skew), image)
     return PageResult(replace(reading, rotation=turned.rotation, skew=turned.skew), turned.image)
+
+
+def _mostly_upside_down(cards: tuple[IdCardRead, ...]) -> bool:
+    """Whether more than half of a card page's cards were read turned 180° (a page of one
+    card: that card; of two: both)."""
+    turned = sum(c.upside_down for c in cards)
+    return turned > len(cards) / 2
 
 
 UNSURE_TURN = 0.5  # orientation confidence below which an unrecognised page is read turned 180° too

@@ -66,3 +66,43 @@ def test_blank_page_is_other() -> None:
 
     reading = read_page(PageSource(1, Image.new("L", (1240, 1754), 255), None, 150), engines())
     assert reading.kind is PageKind.OTHER and reading.supporters == ()
+
+
+def test_a_card_sheet_the_orientation_test_left_upside_down_is_turned_by_its_cards(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The orientation test guesses on small card print (seed 3 of the benchmark: two sheets
+    left upside down, their cards boxed on the wrong half); the cards' own layouts, found only
+    with each crop turned 180°, turn the page."""
+    from PIL import Image
+
+    import pipelines.reading as reading_module
+    from synth.card_pages import render_card_sheet
+    from synth.people import make_people
+
+    people = make_people(4, seed=12)
+    sheet = render_card_sheet(people, seed="upside-down", dpi=150)
+    turned = sheet.image.transpose(Image.Transpose.ROTATE_180)
+    real = reading_module.make_upright
+
+    def wrong_guess(image: Image.Image, engine: object = None, *, cheap: object = None) -> object:
+        return cheap if engine is not None and cheap is not None else real(image, None)
+
+    monkeypatch.setattr(reading_module, "make_upright", wrong_guess)
+    monkeypatch.setattr(reading_module, "heading_turn", lambda *a, **k: None)
+    eng = Engines()
+    try:
+        result = read_page_image(PageSource(1, turned, None, 150), eng)
+    finally:
+        eng.close()
+    reading = result.reading
+    assert reading.kind is PageKind.ID_CARDS
+    assert reading.rotation == 180
+    assert [c.index for c in reading.id_cards] == [1, 2, 3, 4]
+    for card, truth in zip(reading.id_cards, sheet.truth.cards, strict=True):
+        assert card.bbox is not None and not card.upside_down
+        cx, cy = (card.bbox[0] + card.bbox[2]) / 2, (card.bbox[1] + card.bbox[3]) / 2
+        assert truth.bbox[0] <= cx <= truth.bbox[2] and truth.bbox[1] <= cy <= truth.bbox[3]
+        assert card.nik in (truth.nik, None)
+    assert sum(c.nik == t.nik for c, t in zip(reading.id_cards, sheet.truth.cards, strict=True)) >= 3
+    assert np.asarray(result.image).shape == np.asarray(sheet.image).shape
