@@ -140,6 +140,21 @@ def read_id_card_page(image: Image, engines: CardEngines) -> tuple[IdCardRead, .
     return tuple(card for card, _ in reads)
 
 
+def read_card_photo(image: Image, engines: CardEngines) -> IdCardRead | None:
+    """The whole frame read as one card, when it is confirmed as an e-KTP (as a pasted card
+    must be); None otherwise. For a card-shaped photo that nothing else recognised: its
+    card outline lost against the background (a stamp, a table's grain), the page's text
+    lines masked with the piece of card that was found. Only a landscape frame of a card's
+    proportions is read (an A4 page held upright is not; one held sideways costs a card read)."""
+    h, w = np.asarray(image).shape[:2]
+    if not CARD_SHAPED[0] <= w / max(h, 1) <= CARD_SHAPED[1]:
+        return None
+    card, found = _read(image, engines, index=1, bbox=(0, 0, w, h))
+    if found.layout and ((card.name is not None and card.confidence >= 0.5) or found.header()):
+        return card
+    return None
+
+
 def read_pasted_cards(image: Image, engines: CardEngines) -> tuple[IdCardRead, ...]:
     """Cards pasted on a letter page (or on a photocopy sheet), only those confirmed as
     e-KTPs: an e-KTP layout, and its header read above the NIK or its name read surely. A

@@ -240,6 +240,12 @@ def _read_text_page(
         return PageReading(PageKind.LETTER, supporters=(supporter,), id_cards=cards), known
     if kind is PageKind.ID_CARDS:
         return PageReading(PageKind.ID_CARDS, id_cards=cards or _card_page(rgb, engines), notes=notes), known
+    if grid is None:
+        # A photo of one card whose outline was lost against the background: the piece that was
+        # found (the values without their labels) did not confirm, and masked the card's words.
+        photo = _card_photo(rgb, engines)
+        if photo is not None:
+            return PageReading(PageKind.ID_CARDS, id_cards=(photo,), notes=notes), known
     return PageReading(PageKind.OTHER, notes=notes), known
 
 
@@ -380,6 +386,14 @@ def _pasted_cards(rgb: Any, engines: PageEngines) -> tuple[IdCardRead, ...]:
     except ImportError:
         return ()
     return read_pasted_cards(rgb, engines)
+
+
+def _card_photo(rgb: Any, engines: PageEngines) -> IdCardRead | None:
+    try:  # as for pasted cards: the cards modules are optional
+        from pipelines.idcard import read_card_photo
+    except ImportError:
+        return None
+    return read_card_photo(rgb, engines)
 
 
 def _card_page(rgb: Any, engines: PageEngines) -> tuple[IdCardRead, ...]:

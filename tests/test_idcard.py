@@ -15,7 +15,7 @@ import pytest
 from pipelines.cardnik import NikDigits, judge
 from pipelines.domain import Reason
 from pipelines.engines.base import Image, OcrLine, OcrText
-from pipelines.idcard import read_card, read_id_card_page, read_pasted_cards
+from pipelines.idcard import read_card, read_card_photo, read_id_card_page, read_pasted_cards
 from tests.shared import EXTERNAL
 
 SPECIMEN = EXTERNAL / "ktp-specimen-chawza/image_clean.jpeg"
@@ -201,3 +201,26 @@ def test_a_letters_own_block_of_labelled_lines_is_not_a_pasted_card(
         block = (int(0.06 * w), max(0, y0 - 60), min(w, x1 + 20), min(h, y1 + 20))
         monkeypatch.setattr(pipelines.cardfind, "find_cards", lambda image, block=block: [block])
         assert read_pasted_cards(img, engines) == (), i  # type: ignore[arg-type]
+
+
+def test_a_card_photo_is_read_whole_and_confirmed(engines: object) -> None:
+    """The fallback for a card photo whose outline was lost against its background: the whole
+    frame is read as one card, kept only when it shows an e-KTP's layout."""
+    pages = pytest.importorskip("synth.card_pages")
+    person = pytest.importorskip("synth.people").make_people(1, seed=21)[0]
+    photo = np.asarray(pages.render_card_photo(person, seed="whole-frame").image.convert("RGB"))
+    card = read_card_photo(photo, engines)  # type: ignore[arg-type]
+    assert card is not None and card.nik in (person.nik, None)
+    assert card.bbox == (0, 0, photo.shape[1], photo.shape[0])
+
+
+def test_a_portrait_page_is_never_read_as_a_card_photo() -> None:
+    class _Refuses(_Blind):
+        def read_line(self, image: Image, *, charset: str | None = None, timeout: float = 10.0) -> OcrText:
+            raise AssertionError("an A4 page held upright is no card photo: nothing to read")
+
+        def read_lines(self, image: Image, *, timeout: float = 30.0) -> list[OcrLine]:
+            raise AssertionError("an A4 page held upright is no card photo: nothing to read")
+
+    page = np.full((1754, 1240, 3), 255, np.uint8)
+    assert read_card_photo(page, _BlindEngines(_Refuses(), _Refuses())) is None  # type: ignore[arg-type]
