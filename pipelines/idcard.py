@@ -150,9 +150,7 @@ def read_card_photo(image: Image, engines: CardEngines) -> IdCardRead | None:
     if not CARD_SHAPED[0] <= w / max(h, 1) <= CARD_SHAPED[1]:
         return None
     card, found = _read(image, engines, index=1, bbox=(0, 0, w, h))
-    if found.layout and ((card.name is not None and card.confidence >= 0.5) or found.header()):
-        return card
-    return None
+    return card if _confirmed(card, found) else None
 
 
 def read_pasted_cards(image: Image, engines: CardEngines) -> tuple[IdCardRead, ...]:
@@ -165,9 +163,14 @@ def read_pasted_cards(image: Image, engines: CardEngines) -> tuple[IdCardRead, .
     out: list[IdCardRead] = []
     for b in find_cards(image):
         card, found = _read(crop_card(image, b), engines, index=len(out) + 1, bbox=b)
-        if found.layout and ((card.name is not None and card.confidence >= 0.5) or found.header()):
+        if _confirmed(card, found):
             out.append(card)
     return tuple(out)
+
+
+def _confirmed(card: IdCardRead, found: _Found) -> bool:
+    """An e-KTP for sure: its layout, and its name read surely or its header read above the NIK."""
+    return found.layout and ((card.name is not None and card.confidence >= 0.5) or found.header())
 
 
 # ---------------------------------------------------------------------------------------
