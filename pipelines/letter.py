@@ -331,7 +331,7 @@ def judge_signature(
     if check.signed and fields.caption is None:
         # The printed caption was not read (a stamp over it, most often): left in the box, it
         # and a stamp's arcs beside it looked like a signature in an empty box.
-        return None, 0.3
+        return _uncaptioned(inner, box, fields, stamps)
     if check.signed and under_stamp(box, stamps):
         # A stamp's ring in an empty box looks like pen strokes: the box is judged again with
         # the stamps' disks (and a margin) blanked; strokes left outside them are a signature.
@@ -340,3 +340,16 @@ def judge_signature(
             return True, min(again.confidence, 0.8)
         return None, 0.3
     return check.signed, check.confidence
+
+
+def _uncaptioned(inner: Gray, box: Box, fields: LetterFields, stamps: tuple[Circle, ...]) -> tuple[bool | None, float]:
+    """A box whose caption was not read, judged when a stamp found on the page covers its top
+    (where the caption is printed, hence not read): with the stamps' disks blanked, a mark
+    taller than two lines of the page's print is no caption left in the box. Else unsure."""
+    x0, y0, x1, y1 = box
+    heights = sorted(line.box[3] - line.box[1] for line in fields.values.values())
+    if not heights or not under_stamp((x0, y0, x1, y0 + (y1 - y0) * 3 // 10), stamps):
+        return None, 0.3
+    line = float(heights[len(heights) // 2])
+    again = check_signature(blank_stamps(inner, box, stamps), text_height=line, tall=True)
+    return (True, min(again.confidence, 0.7)) if again.signed else (None, 0.3)

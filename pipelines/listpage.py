@@ -327,7 +327,10 @@ def printed_slot_number(reader: CellReader, box: tuple[int, int, int, int]) -> b
         return False  # more than a number's digits in a row: not the slot number
     left, top, pad = max(0, box[0]), max(0, box[1]), max(2, y1 - y0)  # a "1" must not pass for ruling
     # No digit whitelist: with one, the first dot in reach made Tesseract unsure of "21" (0.51).
-    got = reader.read((left + x0 - pad, top + y0 - pad, left + x1 + pad, top + y1 + pad))
+    # On the right only the number's own period is kept: a glyph's height of margin there
+    # reached the first dots after a short number, and "1. .." read as "u".
+    right = max(2, pad // 3)
+    got = reader.read((left + x0 - pad, top + y0 - pad, left + x1 + right, top + y1 + pad))
     return got.confidence >= 0.8 and _SLOT_NUMBER.fullmatch(got.text.strip()) is not None
 
 

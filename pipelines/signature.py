@@ -6,7 +6,9 @@ An empty box must never read as signed, so the rules are asymmetric:
 - specks are dropped by size (scanner noise, JPEG, toner dust);
 - *signed* needs strokes that are both large (spanning a good part of the box) and inked
   enough; *unsigned* needs almost no ink left, or only text-sized marks (the list form prints
-  a slot number "5. ...." in each signature cell); everything between is None (review).
+  a slot number "5. ...." in each signature cell); everything between is None (review);
+- a mark in pieces (a thumbprint's ridges on a bilevel scan) is signed only as one patch,
+  larger than a printed line both ways, of many short strokes (not round specks).
 Thresholds are relative to the box height, so they hold from 150 to 400 dpi.
 """
 
@@ -35,7 +37,12 @@ class SignatureCheck:
 
 
 def check_signature(
-    gray: Gray, *, printed: Gray | None = None, text_height: float | None = None, straight: bool = False
+    gray: Gray,
+    *,
+    printed: Gray | None = None,
+    text_height: float | None = None,
+    straight: bool = False,
+    tall: bool = False,
 ) -> SignatureCheck:
     """Judge a grey crop of the inside of a signature box (ruling may be included at the edges).
 
@@ -44,6 +51,8 @@ def check_signature(
     printed glyph (the list's slot number "14. ....", a stray character) is not a signature.
     `straight`: a rendered computer-made page, where the box's ruling cannot reach inside the
     crop (the ruling removal, most of the cost, is skipped).
+    `tall`: printed text of unknown place is left in the box (a caption that was not read):
+    only marks taller than two lines of print (`text_height`: the page's line height) count.
     """
     h, w = gray.shape[:2]
     if h < 8 or w < 8:
@@ -77,7 +86,7 @@ def check_signature(
     broken = float(areas[(areas >= 6) & (areas < min_area)].sum()) / float(h * w)
     if not keep:
         if broken >= BROKEN_INK:
-            return SignatureCheck(None, broken, 0.0, 0.3)
+            return _broken_mark(binary, labels, stats, glyph, broken, tall)
         return SignatureCheck(False, 0.0, 0.0, 0.95)
     area = float(sum(int(stats[i, cv2.CC_STAT_AREA]) for i in keep))
     x0 = min(int(stats[i, cv2.CC_STAT_LEFT]) for i in keep)
@@ -90,31 +99,77 @@ def check_signature(
     kept = labels_in(labels, n, np.asarray(keep, dtype=np.intp)).astype(np.uint8) * 255
     reach = max(2, int(glyph / 5))
     joined = cv2.dilate(kept, np.ones((reach, reach), np.uint8))
-    n, joined_labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    n_joined, joined_labels, joined_stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    least = 2.0 * glyph + reach
     big = [
         i
-        for i in range(1, n)
-        if max(int(stats[i, cv2.CC_STAT_WIDTH]), int(stats[i, cv2.CC_STAT_HEIGHT])) >= 2.0 * glyph + reach
+        for i in range(1, n_joined)
+        if max(int(joined_stats[i, cv2.CC_STAT_WIDTH]), int(joined_stats[i, cv2.CC_STAT_HEIGHT])) >= least
+        and (not tall or int(joined_stats[i, cv2.CC_STAT_HEIGHT]) >= least)
     ]
     if big:
-        big_area = float(np.count_nonzero((kept > 0) & labels_in(joined_labels, n, np.asarray(big, dtype=np.intp))))
-        bx0 = min(int(stats[i, cv2.CC_STAT_LEFT]) for i in big)
-        bx1 = max(int(stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH]) for i in big)
-        by0 = min(int(stats[i, cv2.CC_STAT_TOP]) for i in big)
-        by1 = max(int(stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT]) for i in big)
+        big_area = float(
+            np.count_nonzero((kept > 0) & labels_in(joined_labels, n_joined, np.asarray(big, dtype=np.intp)))
+        )
+        bx0 = min(int(joined_stats[i, cv2.CC_STAT_LEFT]) for i in big)
+        bx1 = max(int(joined_stats[i, cv2.CC_STAT_LEFT] + joined_stats[i, cv2.CC_STAT_WIDTH]) for i in big)
+        by0 = min(int(joined_stats[i, cv2.CC_STAT_TOP]) for i in big)
+        by1 = max(int(joined_stats[i, cv2.CC_STAT_TOP] + joined_stats[i, cv2.CC_STAT_HEIGHT]) for i in big)
         if big_area / (h * w) >= 0.003 and ((bx1 - bx0) >= 0.12 * w or (by1 - by0) >= 0.3 * h):
             return SignatureCheck(True, ink, span, min(1.0, 0.6 + ink * 20 + span))
+        if broken >= BROKEN_INK:
+            return _broken_mark(binary, labels, stats, glyph, ink, tall)
         return SignatureCheck(None, ink, span, 0.3)
-    y0 = min(int(stats[i, cv2.CC_STAT_TOP]) for i in range(1, n))
-    y1 = max(int(stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT]) for i in range(1, n))
+    y0 = min(int(joined_stats[i, cv2.CC_STAT_TOP]) for i in range(1, n_joined))
+    y1 = max(int(joined_stats[i, cv2.CC_STAT_TOP] + joined_stats[i, cv2.CC_STAT_HEIGHT]) for i in range(1, n_joined))
     if broken >= BROKEN_INK:
-        return SignatureCheck(None, ink, span, 0.3)
+        return _broken_mark(binary, labels, stats, glyph, ink, tall)
     if ink < 0.0015 or (ink < 0.03 and y1 - y0 <= 1.6 * glyph + 2 * reach):
         # Only glyph-sized marks on one text line: the slot number and dots ("5. ....") that
         # the official list prints in each signature cell, or specks that survived. Small
         # marks spread over the box (a signature in short pen strokes) stay undecided.
         return SignatureCheck(False, ink, span, 0.8 if ink < 0.0015 else 0.7)
     return SignatureCheck(None, ink, span, 0.3)
+
+
+PIECES = 10  # pieces a mark in pieces holds at least (the slot number "214. ...." has 4 to 8)
+
+
+def _broken_mark(binary: Gray, labels: object, stats: object, glyph: float, ink: float, tall: bool) -> SignatureCheck:
+    """Signed, or unsure, for a box with much ink in small pieces (see BROKEN_INK).
+
+    A thumbprint on a bilevel scan breaks into dozens of short ridge strokes lying close
+    together. Joined, they make one patch larger than a printed line in both directions (a
+    line of digits or capitals is one glyph high), made of many pieces, most of them strokes
+    rather than round dots, and dense enough to be a pressed mark. Dust, toner and a
+    screened grey background give round specks, sparse or over the whole box; the printed
+    slot number gives a few pieces on one line: those stay unsure.
+    """
+    w = binary.shape[1]
+    table = np.asarray(stats, dtype=np.int64)
+    areas = table[:, cv2.CC_STAT_AREA]
+    length = np.maximum(table[:, cv2.CC_STAT_WIDTH], table[:, cv2.CC_STAT_HEIGHT])
+    pieces = np.flatnonzero(areas >= 6)
+    pieces = pieces[pieces > 0]
+    reach = 2 * max(2, int(glyph / 5))  # twice the pen strokes' join: gaps along and between ridges
+    mask = labels_in(labels, len(table), pieces).astype(np.uint8) * 255
+    joined = cv2.dilate(mask, np.ones((reach, reach), np.uint8))
+    m, joined_labels, jstats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    for j in range(1, m):
+        jw = int(jstats[j, cv2.CC_STAT_WIDTH]) - reach + 1  # the pieces' extent, without the join
+        jh = int(jstats[j, cv2.CC_STAT_HEIGHT]) - reach + 1
+        # Taller than a printed line (digits and capitals: one glyph); over most of the box's
+        # width it is the scan's texture, not a mark.
+        if jw < 2.0 * glyph or jh < (2.0 if tall else 1.25) * glyph or jw > 0.8 * w:
+            continue
+        x, y = int(jstats[j, cv2.CC_STAT_LEFT]), int(jstats[j, cv2.CC_STAT_TOP])
+        patch = np.s_[y : y + jh + reach, x : x + jw + reach]
+        inside = np.unique(np.asarray(labels)[patch][(joined_labels[patch] == j) & (mask[patch] > 0)])
+        total = int(areas[inside].sum())
+        strokes = int(areas[inside][length[inside] ** 2 >= 3 * areas[inside]].sum())  # >= 3x as long as thick
+        if len(inside) >= PIECES and total >= 0.1 * jw * jh and strokes >= 0.6 * total:
+            return SignatureCheck(True, ink, jw / float(w), 0.7)
+    return SignatureCheck(None, ink, 0.0, 0.3)
 
 
 # ---- rubber stamps -----------------------------------------------------------------------------

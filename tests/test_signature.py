@@ -6,6 +6,7 @@ import random
 
 import cv2
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw
 
 from pipelines.signature import check_signature
@@ -115,3 +116,113 @@ def test_blank_stamps_keeps_the_strokes_outside_the_disk() -> None:
     signed = cell.copy()
     cv2.polylines(signed, [np.array([[30, 80], [60, 30], [90, 85], [120, 35], [160, 80], [200, 40]])], False, 0, 3)
     assert check_signature(blank_stamps(signed, page_box, [stamp])).signed is True
+
+
+def _ridges_in_pieces(box: np.ndarray, cx: int, cy: int, seed: int) -> None:
+    """A thumbprint as a bilevel scan leaves it: concentric ridges broken into short strokes."""
+    ridges = np.full_like(box, 255)
+    for r in range(8, 38, 3):
+        cv2.ellipse(ridges, (cx, cy), (int(r * 1.4), r), seed * 10, 0, 360, 0, 1)
+    ridges[(np.arange(box.shape[0]) + seed) % 10 == 0, :] = 255  # the threshold breaks every ridge
+    ridges[:, (np.arange(box.shape[1]) + 3 * seed) % 10 == 0] = 255
+    np.minimum(box, ridges, out=box)
+
+
+def test_a_thumbprint_in_pieces_is_signed() -> None:
+    # seen: on bilevel scans the ridges of a thumbprint broke into specks too small to keep,
+    # and the box stayed unsure although plainly pressed
+    for seed in range(4):
+        box = np.asarray(_box()).copy()
+        _ridges_in_pieces(box, 150 + 20 * seed, 60, seed)
+        got = check_signature(box, text_height=22)
+        assert got.signed is True, seed
+
+
+def test_specks_dots_and_a_slot_number_in_pieces_are_never_signed() -> None:
+    rng = np.random.default_rng(5)
+    # a screened grey patch: round dots on a grid, broken by the threshold
+    screened = np.asarray(_box()).copy()
+    for y in range(30, 95, 5):
+        for x in range(80, 220, 5):
+            if rng.random() < 0.8:
+                cv2.circle(screened, (x, y), 1, 0, -1)
+    assert check_signature(screened, text_height=22).signed is not True
+    # dust over the whole box, with a few specks grown by JPEG
+    dusty = np.asarray(_box()).copy()
+    for _ in range(400):
+        x, y = int(rng.integers(10, 290)), int(rng.integers(10, 110))
+        cv2.rectangle(dusty, (x, y), (x + int(rng.integers(1, 4)), y + int(rng.integers(1, 3))), 0, -1)
+    assert check_signature(dusty, text_height=22).signed is not True
+    # the printed slot number and its dots, each glyph broken into pieces
+    slot = np.asarray(_box()).copy()
+    cv2.putText(slot, "214. ........", (20, 100), cv2.FONT_HERSHEY_SIMPLEX, 0.7, 0, 1)
+    slot[::3, :] = 255  # every third row lost: the strokes fall apart
+    assert check_signature(slot, text_height=22).signed is not True
+
+
+def test_tall_counts_only_marks_taller_than_two_lines_of_print() -> None:
+    # a caption that was not read, left in the box: one printed line, however wide
+    caption = np.asarray(_box(400, 200)).copy()
+    cv2.putText(caption, "Tanda tangan / cap jempol", (15, 40), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 0, 2)
+    assert check_signature(caption, text_height=24).signed is True  # words read as pen strokes
+    assert check_signature(caption, text_height=24, tall=True).signed is not True
+    signed = caption.copy()
+    xs = np.linspace(60, 300, 80)
+    pts = np.stack([xs, 120 + 45 * np.sin((xs - 60) / 20)], axis=1).astype(np.int32)
+    cv2.polylines(signed, [pts], False, 0, 3)
+    assert check_signature(signed, text_height=24, tall=True).signed is True
+
+
+def _letter_box(mark: str) -> np.ndarray:
+    """A page with a ruled signature box whose caption (top left) a stamp covers."""
+    image = Image.new("L", (1000, 900), 255)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((300, 500, 800, 750), outline=0, width=2)
+    cx, cy, r = 380.0, 520.0, 120.0
+    for radius, width in ((r, 6), (0.64 * r, 4)):
+        draw.ellipse((cx - radius, cy - radius, cx + radius, cy + radius), outline=90, width=width)
+    draw.text((310, 506), "Tanda tangan / cap jempol", fill=0)
+    gray = np.asarray(image).copy()
+    if mark == "thumbprint":
+        for k in range(8, 44, 5):
+            cv2.ellipse(gray, (640, 650), (int(k * 0.8), k), 0, 0, 360, 40, 2)
+    elif mark == "caption":  # the caption printed again, lower: text, however wide, is no mark
+        cv2.putText(gray, "Tanda tangan / cap jempol", (560, 700), cv2.FONT_HERSHEY_SIMPLEX, 0.5, 0, 1)
+    return gray
+
+
+def test_a_box_whose_caption_a_stamp_hides_is_judged_on_tall_marks() -> None:
+    from pipelines.engines.base import OcrLine
+    from pipelines.letter import LetterFields, judge_signature
+
+    stamp = (380.0, 520.0, 120.0)
+    box = [(300, 500, 802, 752)]
+    lines = {k: OcrLine("x", 0.9, (100, 100 + 30 * i, 600, 114 + 30 * i)) for i, k in enumerate(("name", "nik"))}
+    unread = LetterFields(lines, True, None)
+    assert judge_signature(_letter_box("thumbprint"), unread, (stamp,), box)[0] is True
+    for mark in ("empty", "caption"):
+        assert judge_signature(_letter_box(mark), unread, (stamp,), box)[0] is None, mark
+    # no stamp to blank, or none over the caption's place: the caption's absence is unexplained
+    assert judge_signature(_letter_box("thumbprint"), unread, (), box)[0] is None
+    assert judge_signature(_letter_box("thumbprint"), unread, ((780.0, 760.0, 60.0),), box)[0] is None
+    # without the page's lines there is no print height to compare with
+    assert judge_signature(_letter_box("thumbprint"), LetterFields({}, True, None), (stamp,), box)[0] is None
+
+
+@pytest.mark.parametrize(
+    ("family", "size", "number"), [("serif", 26, "7"), ("sans", 22, "1"), ("dejavu", 26, "1"), ("mono", 22, "11")]
+)
+def test_a_short_slot_number_reads_as_the_printed_number(family: str, size: int, number: str) -> None:
+    # seen: "1. ...." read as "u" (0.83) when the first dots were read with the number, and an
+    # empty cell went to review
+    from pipelines.cells import OcrCellReader
+    from pipelines.engines.tesseract import TesseractEngine
+    from pipelines.listpage import printed_slot_number
+    from synth.fonts import pil_font
+
+    image = Image.new("L", (500, 300), 255)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((100, 100, 330, 198), outline=0, width=3)
+    draw.text((108, 190), f"{number}. ....", font=pil_font(family, False, size), fill=40, anchor="ls")
+    gray = np.asarray(image)
+    assert printed_slot_number(OcrCellReader(gray, TesseractEngine()), (100, 100, 331, 199)) is True
