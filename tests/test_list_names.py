@@ -1,0 +1,108 @@
+"""pipelines.listpage.read_name and the cell reader on names in small print (lists scanned at 150 dpi)."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from pipelines.cells import SMALL_PRINT, OcrCellReader, _stray_specks
+from pipelines.engines.base import OcrLine, OcrText
+from pipelines.listpage import NAME_MIN_CONFIDENCE, read_name
+from synth.fonts import pil_font
+
+
+class Scripted:
+    """An engine that answers each call with the next scripted text and keeps the images it saw."""
+
+    name = "scripted"
+
+    def __init__(self, *answers: tuple[str, float]) -> None:
+        self.answers = list(answers)
+        self.images: list[np.ndarray] = []
+
+    def read_line(self, image: object, *, charset: str | None = None, timeout: float = 10.0) -> OcrText:
+        self.images.append(np.asarray(image))
+        text, conf = self.answers.pop(0) if self.answers else ("", 0.0)
+        return OcrText(text, conf)
+
+    def read_lines(self, image: object, *, timeout: float = 30.0) -> list[OcrLine]:
+        return []
+
+
+def _cell(text: str, size: int) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """A name printed in a cell without ruling; `size` is the font's em in px (16: capitals of
+    about 12 px, as at 150 dpi; 34: about 25 px, as at 300 dpi)."""
+    img = Image.new("L", (20 + size * len(text), size * 2), 255)
+    ImageDraw.Draw(img).text((size // 2, size // 2), text, fill=0, font=pil_font("sans", False, size))
+    gray = np.ascontiguousarray(np.asarray(img))
+    return gray, (0, 0, gray.shape[1], gray.shape[0])
+
+
+def _ink(gray: np.ndarray) -> np.ndarray:
+    rows = np.flatnonzero((gray < 128).any(axis=1))
+    return np.where(gray[rows[0] : rows[-1] + 1] < 128, 255, 0).astype(np.uint8)
+
+
+def test_small_print_is_told_by_the_height_of_the_capitals() -> None:
+    small, box = _cell("AYU LESTARI", 16)
+    large, large_box = _cell("AYU LESTARI", 34)
+    assert OcrCellReader(small, Scripted(), ruled=False).small_print(box)
+    assert not OcrCellReader(large, Scripted(), ruled=False).small_print(large_box)
+    assert SMALL_PRINT > 12
+
+
+def test_a_speck_amid_the_letters_is_dust_a_period_and_an_apostrophe_are_print() -> None:
+    gray, _ = _cell("IMAM HAKIM", 16)
+    band = _ink(gray)
+    cols = np.flatnonzero(band.any(axis=0))
+    gaps = np.flatnonzero(np.diff(cols) > 3)  # the word break
+    x = int(cols[gaps[0]] + cols[gaps[0] + 1]) // 2
+    y = band.shape[0] // 2
+    specked = band.copy()
+    specked[y - 1 : y + 1, x - 1 : x + 1] = 255  # a 2 px speck at mid-height between the words
+    stray = _stray_specks(specked)
+    assert stray[y - 1 : y + 1, x - 1 : x + 1].all()
+    assert not (stray & (band > 0)).any()  # not a pixel of the letters
+    for printed in ("H. JOKO", "NI'MAH", "ANI-ANGGRAINI", "SLEMAN: 04-01-1947"):
+        assert not _stray_specks(_ink(_cell(printed, 16)[0])).any(), printed
+
+
+def test_small_print_black_on_white_is_cut_after_scaling() -> None:
+    # Thresholded before it was scaled up, 12 px capitals lost thin strokes: the binarised
+    # reading is cut at the scaled line's own level, and stays two-level.
+    gray, box = _cell("GILANG", 16)
+    check = Scripted(("GILANG", 0.99))
+    OcrCellReader(gray, Scripted(), ruled=False, check=check).read(box, height=26, binary=True, check=True, name=True)
+    seen = check.images[0]
+    assert set(np.unique(seen).tolist()) <= {0, 255}
+    rows = np.flatnonzero((seen == 0).any(axis=1))
+    assert 24 <= rows[-1] - rows[0] + 1 <= 28
+
+
+def test_in_small_print_two_agreeing_tesseract_readings_need_the_witness() -> None:
+    # At 150 dpi both Tesseract models read "PAI JO" alike at 0.99 (the wide gap beside a
+    # monospaced I) and lost an apostrophe alike: sure only when the witness reads the same.
+    gray, box = _cell("PAIJO", 16)
+    tess, check, witness = Scripted(("PAIJO", 0.99)), Scripted(("PAIJO", 0.99)), Scripted(("PANO", 0.9))
+    name, conf = read_name(OcrCellReader(gray, tess, ruled=False, check=check, witness=witness), box)  # type: ignore[arg-type]
+    assert name == "PAIJO" and conf < NAME_MIN_CONFIDENCE
+    tess, check, witness = Scripted(("PAIJO", 0.99)), Scripted(("PAIJO", 0.99)), Scripted(("PAIJO", 0.9))
+    name, conf = read_name(OcrCellReader(gray, tess, ruled=False, check=check, witness=witness), box)  # type: ignore[arg-type]
+    assert (name, conf) == ("PAIJO", 0.99)
+
+
+def test_in_larger_print_sure_agreeing_readings_ask_no_witness() -> None:
+    gray, box = _cell("PAIJO", 34)
+    tess, check, witness = Scripted(("PAIJO", 0.99)), Scripted(("PAIJO", 0.99)), Scripted()
+    assert read_name(OcrCellReader(gray, tess, ruled=False, check=check, witness=witness), box) == ("PAIJO", 0.99)  # type: ignore[arg-type]
+    assert witness.images == []
+
+
+def test_the_guess_keeps_the_words_most_readings_hold() -> None:
+    # A stamp's ring beside a name was read as another short word by each engine.
+    gray, box = _cell("RATNA LESTARI", 16)
+    tess = Scripted(("RATNA LESTARI MANAN", 0.9))
+    check = Scripted(("RATNA LESTARI ATTI", 0.9))
+    witness = Scripted(("RATNA LESTARI", 0.9))
+    name, conf = read_name(OcrCellReader(gray, tess, ruled=False, check=check, witness=witness), box)  # type: ignore[arg-type]
+    assert name == "RATNA LESTARI" and conf < NAME_MIN_CONFIDENCE
