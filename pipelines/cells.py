@@ -23,6 +23,7 @@ from pipelines.textlayer import words_in
 
 Gray = NDArray[np.uint8]
 Box = tuple[int, int, int, int]
+_Line = tuple[tuple[int, int, int, int], Gray]  # (top, bottom, left, right) in the box, tight crop
 
 DIGITS = "0123456789"
 NAME_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz .,'-"
@@ -78,6 +79,7 @@ class OcrCellReader:
         self.seconds_budget = 2.0
         self._cache: dict[tuple[Box, bool], tuple[Gray | None, Gray | None]] = {}
         self._boxed: dict[Box, bool] = {}  # boxes cleaned for digits: whether digit boxes were found
+        self._found: dict[tuple[Box, bool, bool], list[_Line] | None] = {}  # text lines by box
 
     def read(
         self,
@@ -127,16 +129,15 @@ class OcrCellReader:
         close_gaps: bool | None,
         name: bool = False,
     ) -> OcrText:
-        crop, ink = self._clean(box, boxed_digits=boxed_digits)
-        if crop is None or ink is None:
+        found = self._lines(box, boxed_digits=boxed_digits, care=name)
+        if found is None:
             return OcrText("", 1.0)
-        found = _text_lines_at(crop, ink, small_print_care=name)
         if not found:
             return OcrText("", 0.0)
         lines = [line for _, line in found]
         if boxed_digits if close_gaps is None else close_gaps:
             lines = [_close_gaps(line) for line in lines]
-        small = binary and name and any(_small_print(ink[a:b]) for (a, b, _, _), _ in found)
+        small = binary and name and self._small(box, boxed_digits=boxed_digits)
         if binary and not small:
             lines = [u8(np.where(line < 150, 0, 255)) for line in lines]
         # A cell's lines ("JAKARTA," / "30-08-1963") are set side by side and read in one call:
@@ -155,11 +156,8 @@ class OcrCellReader:
 
     def read_each_line(self, box: Box, *, height: int = LINE_HEIGHT) -> list[OcrLine]:
         """Every text line inside `box` on its own, boxed in page coordinates."""
-        crop, ink = self._clean(box, boxed_digits=False)
-        if crop is None or ink is None:
-            return []
         out: list[OcrLine] = []
-        for (a, b, c0, c1), line in _text_lines_at(crop, ink):
+        for (a, b, c0, c1), line in self._lines(box) or []:
             got = self.engine.read_line(prepare_line(line, height), timeout=self.seconds_budget)
             if got.text:
                 out.append(OcrLine(got.text, got.confidence, (box[0] + c0, box[1] + a, box[0] + c1, box[1] + b)))
@@ -167,26 +165,16 @@ class OcrCellReader:
 
     def small_print(self, box: Box) -> bool:
         """Whether the box's text is small print (capitals under SMALL_PRINT px: 150 dpi)."""
-        crop, ink = self._clean(box, boxed_digits=False)
-        if crop is None or ink is None:
-            return False
-        return any(_small_print(ink[a:b]) for (a, b, _, _), _ in _text_lines_at(crop, ink))
+        return self._small(box, boxed_digits=False)
 
     def text_height(self, box: Box) -> int | None:
         """Height in px of the shortest text line in the box (None: no text); two lines that
         touch make one tall band, so the shortest is the better measure of the print size."""
-        crop, ink = self._clean(box, boxed_digits=False)
-        if crop is None or ink is None:
-            return None
-        lines = _text_lines_at(crop, ink)
-        return min((b - a for (a, b, _, _), _ in lines), default=None)
+        return min((b - a for (a, b, _, _), _ in self._lines(box) or []), default=None)
 
     def expected_chars(self, box: Box) -> float | None:
         """About how many characters the ink in the box holds (line widths over glyph width)."""
-        crop, ink = self._clean(box, boxed_digits=False)
-        if crop is None or ink is None:
-            return None
-        lines = _text_lines_at(crop, ink)
+        lines = self._lines(box)
         if not lines:
             return None
         return sum((c1 - c0) / max(1.0, 0.62 * (b - a)) for (a, b, c0, c1), _ in lines)
@@ -194,10 +182,10 @@ class OcrCellReader:
     def gaps(self, box: Box) -> tuple[int, list[float]]:
         """(text lines, blank column runs inside each line as shares of the line's height):
         what the ink says about word breaks, to hold a reading's spaces against."""
-        crop, ink = self._clean(box, boxed_digits=False)
-        if crop is None or ink is None:
+        ink = self._clean(box, boxed_digits=False)[1]
+        lines = self._lines(box)
+        if ink is None or lines is None:
             return 0, []
-        lines = _text_lines_at(crop, ink)
         out: list[float] = []
         for (a, b, c0, c1), _ in lines:
             inked = np.concatenate(([1], ink[a:b, c0:c1].any(axis=0).astype(np.int8), [1]))
@@ -226,8 +214,24 @@ class OcrCellReader:
             if len(self._cache) > 64:
                 self._cache.clear()
                 self._boxed.clear()
+                self._found.clear()
             self._cache[key] = self._clean_uncached(box, boxed_digits=boxed_digits)
         return self._cache[key]
+
+    def _lines(self, box: Box, *, boxed_digits: bool = False, care: bool = False) -> list[_Line] | None:
+        """`_text_lines_at` of the cleaned box (None: nothing to clean), found once: a row's
+        cells are read two or three times and measured as often (the crops are not changed)."""
+        key = (box, boxed_digits, care)
+        if key not in self._found:
+            crop, ink = self._clean(box, boxed_digits=boxed_digits)
+            self._found[key] = None if crop is None or ink is None else _text_lines_at(crop, ink, small_print_care=care)
+        return self._found[key]
+
+    def _small(self, box: Box, *, boxed_digits: bool) -> bool:
+        """Whether any text line of the box is small print."""
+        ink = self._clean(box, boxed_digits=boxed_digits)[1]
+        lines = self._lines(box, boxed_digits=boxed_digits)
+        return ink is not None and any(_small_print(ink[a:b]) for (a, b, _, _), _ in lines or [])
 
     def _clean_uncached(self, box: Box, *, boxed_digits: bool) -> tuple[Gray | None, Gray | None]:
         x0, y0, x1, y1 = (max(0, v) for v in box)
