@@ -22,6 +22,8 @@ import time
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
+import cv2
+
 from pipelines.engines.registry import Engines
 from pipelines.pages import PageSource
 from pipelines.reading import read_page_image
@@ -46,6 +48,7 @@ def page(i: int, seed: int) -> RenderedPage:
 
 
 def main() -> int:
+    cv2.setNumThreads(1)  # as in a worker (dukungan.cli.run_worker): the pipeline is timed on one core
     ap = argparse.ArgumentParser()
     ap.add_argument("--pages", type=int, default=16)
     ap.add_argument("--seed", type=int, default=2026)
