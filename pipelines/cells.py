@@ -80,6 +80,7 @@ class OcrCellReader:
         self._cache: dict[tuple[Box, bool], tuple[Gray | None, Gray | None]] = {}
         self._boxed: dict[Box, bool] = {}  # boxes cleaned for digits: whether digit boxes were found
         self._found: dict[tuple[Box, bool, bool], list[_Line] | None] = {}  # text lines by box
+        self._smalls: dict[tuple[Box, bool], bool] = {}  # boxes in small print
 
     def read(
         self,
@@ -215,6 +216,7 @@ class OcrCellReader:
                 self._cache.clear()
                 self._boxed.clear()
                 self._found.clear()
+                self._smalls.clear()
             self._cache[key] = self._clean_uncached(box, boxed_digits=boxed_digits)
         return self._cache[key]
 
@@ -228,10 +230,14 @@ class OcrCellReader:
         return self._found[key]
 
     def _small(self, box: Box, *, boxed_digits: bool) -> bool:
-        """Whether any text line of the box is small print."""
-        ink = self._clean(box, boxed_digits=boxed_digits)[1]
-        lines = self._lines(box, boxed_digits=boxed_digits)
-        return ink is not None and any(_small_print(ink[a:b]) for (a, b, _, _), _ in lines or [])
+        """Whether any text line of the box is small print (measured once: a name is asked
+        for each of its readings)."""
+        key = (box, boxed_digits)
+        if key not in self._smalls:
+            ink = self._clean(box, boxed_digits=boxed_digits)[1]
+            lines = self._lines(box, boxed_digits=boxed_digits)
+            self._smalls[key] = ink is not None and any(_small_print(ink[a:b]) for (a, b, _, _), _ in lines or [])
+        return self._smalls[key]
 
     def _clean_uncached(self, box: Box, *, boxed_digits: bool) -> tuple[Gray | None, Gray | None]:
         x0, y0, x1, y1 = (max(0, v) for v in box)
