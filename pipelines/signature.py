@@ -199,7 +199,7 @@ def find_stamps(gray: Gray) -> list[Circle]:
     if short < 50 or small.std() < 6:
         return []
     ink = u8(cv2.adaptiveThreshold(small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 15, 10))
-    blurred = u8(cv2.medianBlur(small, 3))
+    blurred = _without_ruling(u8(cv2.medianBlur(small, 3)), ink)
     out: list[Circle] = []
     for x, y, r in _circles(blurred, short, 0.07, 0.13):
         if _ring_cover(ink, x, y, r) >= 0.85 and _ring_cover(ink, x, y, r * 0.64) >= 0.8:
@@ -215,6 +215,23 @@ def find_stamps(gray: Gray) -> list[Circle]:
         if not any((cx - ox) ** 2 + (cy - oy) ** 2 < (r * 0.5) ** 2 for ox, oy, _ in kept):
             kept.append((cx, cy, r))
     return kept
+
+
+RULING = 0.3  # share of the short side from which a straight stroke is ruling (a stamp's ring: < 0.26)
+
+
+def _without_ruling(blurred: Gray, ink: Gray) -> Gray:
+    """`blurred` with long straight strokes of `ink` painted the page's usual grey."""
+    length = int(min(ink.shape) * RULING)
+    ruling = cv2.bitwise_or(horizontal_lines(ink, length), vertical_lines(ink, length))
+    if not cv2.countNonZero(ruling):
+        return blurred
+    ruling = u8(cv2.dilate(ruling, np.ones((3, 3), np.uint8)))
+    counts = np.cumsum(cv2.calcHist([blurred], [0], None, [256], [0, 256]).ravel())
+    paper = int(np.searchsorted(counts, counts[-1] / 2))  # the median grey: the paper
+    out = blurred.copy()
+    out[ruling > 0] = paper
+    return out
 
 
 def _circles(blurred: Gray, short: int, low: float, high: float) -> list[tuple[float, float, float]]:

@@ -104,6 +104,27 @@ def test_stamps_are_found_and_only_stamps() -> None:
             assert not under_stamp((0, 0, 2, 2), [(cx, cy, r)]) or cx - r < 2
 
 
+def test_stamps_on_a_ruled_table_are_found_and_the_ruling_is_no_stamp() -> None:
+    """A list's ruling is painted out before the circle search: the stamp over the table is
+    found where it lies, and a table without one shows none."""
+    from pipelines.signature import find_stamps
+    from synth.degrade import Degradation, degrade
+    from synth.people import make_people
+    from synth.render import render_list_page
+
+    for seed in range(4):
+        page = render_list_page(make_people(12, seed=seed), f"ruled{seed}", 150)
+        out = degrade(page, seed, Degradation(stamp=seed % 2 == 1, grayscale=True))
+        found = find_stamps(np.asarray(out.image.convert("L")))
+        assert len(found) == seed % 2
+        if found:
+            cx, cy, r = found[0]
+            stamp_only = np.asarray(out.image.convert("L"), np.int16) - np.asarray(page.image.convert("L"), np.int16)
+            ys, xs = np.nonzero(np.abs(stamp_only) > 40)
+            assert abs(cx - (xs.min() + xs.max()) / 2) < 0.3 * r
+            assert abs(cy - (ys.min() + ys.max()) / 2) < 0.3 * r
+
+
 def test_blank_stamps_keeps_the_strokes_outside_the_disk() -> None:
     from pipelines.signature import blank_stamps, check_signature
 
