@@ -158,11 +158,15 @@ class OcrCellReader:
     def read_each_line(self, box: Box, *, height: int = LINE_HEIGHT) -> list[OcrLine]:
         """Every text line inside `box` on its own, boxed in page coordinates."""
         out: list[OcrLine] = []
-        for (a, b, c0, c1), line in self._lines(box) or []:
+        for ((_, _, _, _), line), page_box in zip(self._lines(box) or [], self.line_boxes(box), strict=True):
             got = self.engine.read_line(prepare_line(line, height), timeout=self.seconds_budget)
             if got.text:
-                out.append(OcrLine(got.text, got.confidence, (box[0] + c0, box[1] + a, box[0] + c1, box[1] + b)))
+                out.append(OcrLine(got.text, got.confidence, page_box))
         return out
+
+    def line_boxes(self, box: Box) -> list[Box]:
+        """The page boxes `read_each_line` gives the text lines inside `box`, without reading."""
+        return [(box[0] + c0, box[1] + a, box[0] + c1, box[1] + b) for (a, b, c0, c1), _ in self._lines(box) or []]
 
     def small_print(self, box: Box) -> bool:
         """Whether the box's text is small print (capitals under SMALL_PRINT px: 150 dpi)."""

@@ -161,6 +161,19 @@ def read_bands(
     return out
 
 
+def band_lines(
+    gray: Gray, engine: OcrEngine, band: Box, *, pad: int = 3, line_height: float | None = None
+) -> list[Box]:
+    """The boxes `read_bands` gives the text lines of `band`, without reading them (empty for
+    a band of lines welded together, which `read_bands` leaves to Tesseract's layout)."""
+    x0, y0, x1, y1 = band
+    if line_height is not None and y1 - y0 > TALL_BAND * line_height:
+        return []
+    h, w = gray.shape
+    box = (max(0, x0 - pad), max(0, y0 - pad), min(w, x1 + pad), min(h, y1 + pad))
+    return OcrCellReader(gray, engine, ruled=False).line_boxes(box)
+
+
 def merge_rows(lines: list[OcrLine]) -> list[OcrLine]:
     """Join the pieces of one visual line (label, colon, value) left to right."""
     rows: list[list[OcrLine]] = []

@@ -135,6 +135,30 @@ def test_a_letter_reads_its_fields_and_skips_its_running_text(monkeypatch: pytes
         assert running not in text  # the pledge, the closing and the election's name are not
 
 
+def test_the_nik_and_name_values_are_read_by_their_readers_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The band reading skips the values that read_nik and read_name read again (twice each at
+    least): their labels are read with the page's lines, the values only by their readers."""
+    from pipelines.cells import OcrCellReader
+    from pipelines.pages import PageSource
+    from pipelines.reading import read_page
+
+    page = _letter(43)
+    bands: list[str] = []
+    original = OcrCellReader.read_each_line
+
+    def spy(self: OcrCellReader, box: tuple[int, int, int, int], **kw: Any) -> list[OcrLine]:
+        got = original(self, box, **kw)
+        bands.extend(line.text.replace(" ", "").upper() for line in got)
+        return got
+
+    monkeypatch.setattr(OcrCellReader, "read_each_line", spy)
+    (got,) = read_page(PageSource(1, page.image, None, 150), engines()).supporters
+    want = page.truth.supporters[0]
+    assert (got.nik, got.name) == (want.nik, want.name)
+    assert "NAMA" in bands and "NIK" in bands
+    assert not any(want.nik in text or want.name.replace(" ", "") in text for text in bands)
+
+
 def test_the_nik_box_leaves_out_the_colon_and_takes_in_the_digit_boxes() -> None:
     from pipelines.reading import _after_colon, _nik_box
 
