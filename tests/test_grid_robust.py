@@ -47,3 +47,21 @@ def test_rows_are_numbered_from_the_first_supporter() -> None:
         truth = {s.nik: s.row for s in page.truth.supporters}
         agree = sum(rows.get(nik) == row for nik, row in truth.items())
         assert agree >= len(truth) - 1, (seed, rows, truth)
+
+
+def test_line_openings_equal_opening_the_whole_image() -> None:
+    """horizontal_lines / vertical_lines open only the rows (columns) holding enough ink: the
+    same pixels as OpenCV's opening of the whole image, edges included."""
+    import cv2
+
+    from pipelines.table import horizontal_lines, morph, vertical_lines
+
+    rng = np.random.default_rng(7)
+    for trial in range(400):
+        h, w = int(rng.integers(3, 90)), int(rng.integers(3, 200))
+        ink = ((rng.random((h, w)) < rng.uniform(0.05, 0.95)) * 255).astype(np.uint8)
+        ink[int(rng.integers(0, h))] = 255 if trial % 2 else 0
+        ink[:, int(rng.integers(0, w))] = 255 if trial % 3 else 0
+        across, down = int(rng.integers(1, w + 1)), int(rng.integers(1, h + 1))
+        assert np.array_equal(horizontal_lines(ink, across), morph(ink, cv2.MORPH_OPEN, (across, 1)))
+        assert np.array_equal(vertical_lines(ink, down), morph(ink, cv2.MORPH_OPEN, (1, down)))
