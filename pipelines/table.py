@@ -206,12 +206,12 @@ def _find_grid(gray: Gray, min_rows: int, min_cols: int) -> Grid | None:
     min_len = max(20, int(40 * unit))
     horiz, vert = line_masks(binary, min_len, bridge=max(3, min_len // 10))
     frame = cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(frame, connectivity=8)
-    if n <= 1:
+    # The piece of ruling whose box is largest: each 8-connected piece's box is that of its
+    # outer contour (~1 ms a page, where labelling every piece with its stats took ~20).
+    outlines, _ = cv2.findContours(frame, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not outlines:
         return None
-    extent = stats[1:, cv2.CC_STAT_WIDTH].astype(np.int64) * stats[1:, cv2.CC_STAT_HEIGHT]
-    best = 1 + int(np.argmax(extent))
-    x, y, bw, bh = (int(v) for v in stats[best, :4])
+    x, y, bw, bh = max((cv2.boundingRect(c) for c in outlines), key=lambda r: (r[2] * r[3], -r[1], -r[0]))
     if bw < w * 0.3 or bh < h * 0.08:
         return None
     ys = _boundaries(horiz[y : y + bh, x : x + bw].sum(axis=1) / 255.0, bw * 0.5, y)
