@@ -27,6 +27,7 @@ from numpy.typing import NDArray
 
 from pipelines.domain import BBox
 from pipelines.engines.base import Image
+from pipelines.table import components
 
 _WORK_SIDE = 1000  # px: the long side of the working copy
 _ASPECT = (1.35, 2.05)  # the card is 1.585; its inked area ~1.7
@@ -119,7 +120,7 @@ def _ink(gray: NDArray[np.uint8]) -> NDArray[np.uint8]:
     into one page-wide blob, so marks smaller than a letter's stroke are dropped."""
     block = max(15, (min(gray.shape) // 20) | 1)
     ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 12)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    n, labels, stats, _ = components(ink)
     if n <= 1:
         return np.asarray(ink, dtype=np.uint8)
     keep = stats[:, cv2.CC_STAT_AREA] >= _MIN_MARK

@@ -38,6 +38,7 @@ from numpy.typing import NDArray
 from pipelines.engines.base import EngineError, Image, OcrEngine
 from pipelines.nik import matches_printed, parse_nik
 from pipelines.normalize import extract_nik, nfkc
+from pipelines.table import components
 
 NIK_CHARSET = "0123456789: "
 RAPID_ALONE_MIN_CONF = 0.9
@@ -229,7 +230,7 @@ def without_leading_marks(gray: NDArray[np.uint8]) -> NDArray[np.uint8]:
     """The line with the small marks before its first full-height glyph painted out (the
     colon of "NIK : 3171...", a speck): digits are all full height."""
     _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    n, _, stats, _ = components(ink)
     if n <= 2:
         return gray
     comps = stats[1:]

@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from pipelines.engines.base import OcrEngine, OcrLine, OcrText
 from pipelines.pages import TextWord
-from pipelines.table import horizontal_lines, labels_in, morph, runs, spread, u8, vertical_lines
+from pipelines.table import components, horizontal_lines, labels_in, morph, runs, spread, u8, vertical_lines
 from pipelines.textlayer import words_in
 
 Gray = NDArray[np.uint8]
@@ -352,7 +352,7 @@ def _edge_slivers(ink: Gray) -> Gray:
         if not strip.any():
             continue
         size = strip.shape[axis]
-        n, labels, stats, _ = cv2.connectedComponentsWithStats(strip, connectivity=8)
+        n, labels, stats, _ = components(strip)
         start = stats[1:, cv2.CC_STAT_LEFT if axis == 1 else cv2.CC_STAT_TOP]
         length = stats[1:, cv2.CC_STAT_WIDTH if axis == 1 else cv2.CC_STAT_HEIGHT]
         stop = start + length
@@ -366,7 +366,7 @@ def _edge_slivers(ink: Gray) -> Gray:
 
 
 def _drop_specks(ink: Gray, min_area: int) -> Gray:
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    n, labels, stats, _ = components(ink)
     if n <= 1:
         return ink
     small = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] < min_area)
@@ -441,7 +441,7 @@ def _text_lines_at(
 
 def _small_print(band: Gray) -> bool:
     """Whether a text line's glyphs (most of its marks) are shorter than SMALL_PRINT px."""
-    n, _, stats, _ = cv2.connectedComponentsWithStats(band, connectivity=8)
+    n, _, stats, _ = components(band)
     heights = stats[1:, cv2.CC_STAT_HEIGHT]
     marks = np.sort(heights[heights >= 3])
     return n > 1 and len(marks) > 0 and int(marks[(3 * len(marks)) // 4]) < SMALL_PRINT
@@ -455,7 +455,7 @@ def _stray_specks(band: Gray) -> NDArray[np.bool_]:
     with a dot, or end with one above the baseline. A speck in a P's bowl made both Tesseract
     models read R (0.94); between words it was read "IMAM. HAKIM" or "T GEDE"."""
     none = np.zeros(band.shape, dtype=bool)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(band, connectivity=8)
+    n, labels, stats, _ = components(band)
     if n <= 2:
         return none
     left, top = stats[1:, cv2.CC_STAT_LEFT], stats[1:, cv2.CC_STAT_TOP]
@@ -498,7 +498,7 @@ def _text_extent(band: Gray) -> tuple[int, int]:
     """(left, right) of a text line's glyphs: dust a word's width or more away from them is
     left out (at 150 dpi with noise, specks to the right of a name were read as "SG")."""
     cols = np.flatnonzero(band.sum(axis=0) > 0)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(band, connectivity=8)
+    n, _, stats, _ = components(band)
     heights = stats[1:, cv2.CC_STAT_HEIGHT]
     marks = np.sort(heights[heights >= 3])
     if n <= 1 or len(marks) == 0:

@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 
 from pipelines.cells import OcrCellReader
 from pipelines.engines.base import OcrEngine, OcrLine
-from pipelines.table import binarize, line_masks, morph, runs, u8
+from pipelines.table import binarize, components, line_masks, morph, runs, u8
 
 Gray = NDArray[np.uint8]
 Box = tuple[int, int, int, int]
@@ -55,7 +55,7 @@ def _bands(ink: Gray, mask: list[Box], *, pooled: bool) -> list[Box]:
     streak = (closed > 0).mean(axis=0) > STREAK
     if streak.any():
         ink[:, cv2.dilate(streak.astype(np.uint8)[None, :], np.ones((1, 5), np.uint8))[0] > 0] = 0
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    n, labels, stats, _ = components(ink)
     # a pooled map grows each blob by up to a pixel a side: specks and dots are measured so too
     min_area = max(4, int((1.6 * unit + (1.0 if pooled else 0.0)) ** 2))
     keep = np.zeros(n, dtype=bool)

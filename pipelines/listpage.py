@@ -36,7 +36,7 @@ from pipelines.engines.base import OcrText
 from pipelines.nik import matches_printed
 from pipelines.normalize import DIGIT_FIXES, extract_nik, nfkc, parse_birth_detail, parse_sex
 from pipelines.signature import Circle, blank_stamps, check_signature, under_stamp
-from pipelines.table import Grid, find_grid
+from pipelines.table import Grid, components, find_grid
 
 Gray = NDArray[np.uint8]
 
@@ -317,7 +317,7 @@ def printed_slot_number(reader: CellReader, box: tuple[int, int, int, int]) -> b
     ink = reader.ink(box)
     if ink is None:
         return True
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    n, _, stats, _ = components(ink)
     if n <= 1:
         return True
     tallest = int(stats[1:, cv2.CC_STAT_HEIGHT].max())
@@ -600,7 +600,7 @@ def sex_by_shape(ink: Gray | None) -> str | None:
     """
     if ink is None:
         return None
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    n, _, stats, _ = components(ink)
     big = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= 12]
     if len(big) != 1:
         return None

@@ -38,7 +38,7 @@ from PIL import Image
 from rapidfuzz import fuzz
 
 from pipelines.engines.base import OcrText
-from pipelines.table import morph, runs, u8
+from pipelines.table import components, morph, runs, u8
 
 AXIS_RATIO = 1.15  # profile sharpness of one axis over the other that settles the axis
 _FORM_WORDS_TEXT = """NAMA NIK TEMPAT TGL TANGGAL LAHIR JENIS KELAMIN ALAMAT TANDA TANGAN CAP JEMPOL NO RT RW
@@ -406,7 +406,7 @@ def _line_pieces(small: NDArray[np.uint8]) -> NDArray[np.int32]:
     rules = morph(binary, cv2.MORPH_OPEN, (max(w // 12, 5), 1)) | morph(binary, cv2.MORPH_OPEN, (1, max(h // 12, 5)))
     text = cv2.bitwise_and(binary, cv2.bitwise_not(rules))
     joined = cv2.dilate(text, np.ones((1, max(3, w // 60)), np.uint8))  # words of a line joined
-    _, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    _, _, stats, _ = components(joined)
     stats = stats[1:, :4].astype(np.int32)
     tall = max(6, h // 35)  # taller: a photo, a stamp, a signature
     keep = (stats[:, 3] >= 4) & (stats[:, 3] <= tall) & (stats[:, 2] >= 2.5 * stats[:, 3])

@@ -53,7 +53,7 @@ from pipelines.listpage import find_layout, read_list
 from pipelines.orientation import Upright, apply, half_turn, heading_turn, make_upright, to_gray, word_score
 from pipelines.pages import PageSource
 from pipelines.signature import find_stamps
-from pipelines.table import Grid, find_grid, grid_from_rulings, u8
+from pipelines.table import Grid, components, find_grid, grid_from_rulings, u8
 from pipelines.textlayer import text_lines
 
 Box = tuple[int, int, int, int]
@@ -357,7 +357,7 @@ def _after_colon(gray: Any, box: Box) -> Box:
     if crop.size == 0:
         return box
     h = y1 - y0
-    n, _, stats, _ = cv2.connectedComponentsWithStats(u8((crop < 128).astype(np.uint8) * 255), connectivity=8)
+    n, _, stats, _ = components(u8((crop < 128).astype(np.uint8) * 255))
     blobs = sorted(
         (tuple(int(v) for v in stats[i, :4]) for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= max(2, h // 12)),
         key=lambda b: b[0],

@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from pipelines.table import horizontal_lines, labels_in, spread, u8, vertical_lines
+from pipelines.table import components, horizontal_lines, labels_in, spread, u8, vertical_lines
 
 Gray = NDArray[np.uint8]
 
@@ -77,7 +77,7 @@ def check_signature(
     binary[:, :edge] = 0
     binary[:, -edge:] = 0
     glyph = max(6.0, text_height if text_height else 0.2 * h)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    n, labels, stats, _ = components(binary)
     min_area = max(6, int((h * 0.035) ** 2), int((glyph * 0.3) ** 2))  # specks and printed dots
     keep = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= min_area]
     # Ink in pieces too small to keep but too many to be dust: the ridges of a thumbprint on a
@@ -99,7 +99,7 @@ def check_signature(
     kept = labels_in(labels, n, np.asarray(keep, dtype=np.intp)).astype(np.uint8) * 255
     reach = max(2, int(glyph / 5))
     joined = cv2.dilate(kept, np.ones((reach, reach), np.uint8))
-    n_joined, joined_labels, joined_stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    n_joined, joined_labels, joined_stats, _ = components(joined)
     least = 2.0 * glyph + reach
     big = [
         i
@@ -154,7 +154,7 @@ def _broken_mark(binary: Gray, labels: object, stats: object, glyph: float, ink:
     reach = 2 * max(2, int(glyph / 5))  # twice the pen strokes' join: gaps along and between ridges
     mask = labels_in(labels, len(table), pieces).astype(np.uint8) * 255
     joined = cv2.dilate(mask, np.ones((reach, reach), np.uint8))
-    m, joined_labels, jstats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    m, joined_labels, jstats, _ = components(joined)
     for j in range(1, m):
         jw = int(jstats[j, cv2.CC_STAT_WIDTH]) - reach + 1  # the pieces' extent, without the join
         jh = int(jstats[j, cv2.CC_STAT_HEIGHT]) - reach + 1

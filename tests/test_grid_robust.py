@@ -65,3 +65,23 @@ def test_line_openings_equal_opening_the_whole_image() -> None:
         across, down = int(rng.integers(1, w + 1)), int(rng.integers(1, h + 1))
         assert np.array_equal(horizontal_lines(ink, across), morph(ink, cv2.MORPH_OPEN, (across, 1)))
         assert np.array_equal(vertical_lines(ink, down), morph(ink, cv2.MORPH_OPEN, (1, down)))
+
+
+def test_components_equal_opencvs_default_labelling() -> None:
+    """table.components labels by Grana's algorithm: the same labels, stats and centroids as
+    cv2.connectedComponentsWithStats with 8-connectivity."""
+    import cv2
+
+    from pipelines.table import components
+
+    rng = np.random.default_rng(11)
+    for trial in range(60):
+        shape = (int(rng.integers(5, 200)), int(rng.integers(5, 400)))
+        ink = ((rng.random(shape) < rng.uniform(0.02, 0.6)) * 255).astype(np.uint8)
+        if trial % 2:
+            ink = cv2.dilate(ink, np.ones((2, 2), np.uint8))
+        n, labels, stats, centroids = cv2.connectedComponentsWithStats(ink, connectivity=8)
+        got = components(ink)
+        assert got[0] == n
+        assert np.array_equal(got[1], labels) and np.array_equal(got[2], stats)
+        assert np.allclose(got[3], centroids)
