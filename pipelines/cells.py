@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from pipelines.engines.base import OcrEngine, OcrLine, OcrText
 from pipelines.pages import TextWord
-from pipelines.table import components, horizontal_lines, labels_in, morph, runs, spread, u8, vertical_lines
+from pipelines.table import components, horizontal_lines, labels_in, runs, spread, u8, vertical_lines
 from pipelines.textlayer import words_in
 
 Gray = NDArray[np.uint8]
@@ -387,7 +387,7 @@ def _digit_boxes(ink: Gray) -> Gray:
     """
     h, w = ink.shape
     mask = np.zeros_like(ink)
-    horiz = morph(ink, cv2.MORPH_OPEN, (max(10, w // 3), 1))
+    horiz = horizontal_lines(ink, max(10, w // 3))
     rows = np.flatnonzero(horiz.sum(axis=1) > 0)
     if len(rows) < 2:
         return mask

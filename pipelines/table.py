@@ -107,16 +107,14 @@ def line_masks(binary: Gray, min_len: int, *, bridge: int = 0) -> tuple[Gray, Gr
 
 def horizontal_lines(binary: Gray, min_len: int, *, bridge: int = 0) -> Gray:
     """The horizontal half of `line_masks` (when only one direction is wanted, half the cost)."""
-    if bridge > 1:
-        return morph(morph(binary, cv2.MORPH_CLOSE, (bridge, 1)), cv2.MORPH_OPEN, (min_len, 1))
-    return _open_along(binary, min_len, axis=1)
+    closed = morph(binary, cv2.MORPH_CLOSE, (bridge, 1)) if bridge > 1 else binary
+    return _open_along(closed, min_len, axis=1)
 
 
 def vertical_lines(binary: Gray, min_len: int, *, bridge: int = 0) -> Gray:
     """The vertical half of `line_masks`."""
-    if bridge > 1:
-        return morph(morph(binary, cv2.MORPH_CLOSE, (1, bridge)), cv2.MORPH_OPEN, (1, min_len))
-    return _open_along(binary, min_len, axis=0)
+    closed = morph(binary, cv2.MORPH_CLOSE, (1, bridge)) if bridge > 1 else binary
+    return _open_along(closed, min_len, axis=0)
 
 
 def _open_along(binary: Gray, min_len: int, *, axis: int) -> Gray:

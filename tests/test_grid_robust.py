@@ -65,6 +65,10 @@ def test_line_openings_equal_opening_the_whole_image() -> None:
         across, down = int(rng.integers(1, w + 1)), int(rng.integers(1, h + 1))
         assert np.array_equal(horizontal_lines(ink, across), morph(ink, cv2.MORPH_OPEN, (across, 1)))
         assert np.array_equal(vertical_lines(ink, down), morph(ink, cv2.MORPH_OPEN, (1, down)))
+        closed = morph(morph(ink, cv2.MORPH_CLOSE, (1, 3)), cv2.MORPH_OPEN, (1, down))
+        assert np.array_equal(vertical_lines(ink, down, bridge=3), closed)
+        closed = morph(morph(ink, cv2.MORPH_CLOSE, (2, 1)), cv2.MORPH_OPEN, (across, 1))
+        assert np.array_equal(horizontal_lines(ink, across, bridge=2), closed)
 
 
 def test_components_equal_opencvs_default_labelling() -> None:
