@@ -176,10 +176,14 @@ def _column_numbers(reader: CellReader, grid: Grid, row: int, cols: dict[str, tu
     garbles some ("(1)" came out as "Ket)", "(3)" under a stamp as "N Ke)"): one cell read
     exactly as "(n)" outside the NO column, or two read nearly so, is enough."""
     strict, loose = 0, 0
-    for key in ("no", "name", "nik", "birth"):
+    # The NIK cell first: a NIK read there (the usual case: the row under the header is a
+    # supporter's) settles it, without reading the three other cells.
+    for key in ("nik", "no", "name", "birth"):
         if key not in cols:
             continue
         text = reader.read(grid.span(row, *cols[key])).text.replace(" ", "")
+        if key == "nik" and sum(ch.isdigit() for ch in text) >= 12:
+            return False
         strict += key != "no" and re.fullmatch(r"\(\d\)", text) is not None
         loose += re.fullmatch(r"[(\[{]\d[)\]}]?|[(\[{]?\d[)\]}]", text) is not None
         if strict or loose >= 2:
