@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.reading --entries 500 --cards 300     # the issue's figure
     .venv/bin/python -m bench.reading --entries 30 --cards 12       # the CI smoke
+    .venv/bin/python -m bench.reading --groups list --list-dpi 150  # the lists at another resolution
 
 Generates pages of every kind (synth: letters with and without pasted cards, lists of up to 25
 rows, card photos, photocopy sheets of 1-8 cards, cover and blank pages, text-layer PDFs) over
@@ -200,7 +201,11 @@ def timed_read(t: Tally, group: str, page: PageSource, engines: Engines, baselin
     return result.reading
 
 
-def generated_pages(n_entries: int, n_cards: int, seed: int) -> list[tuple[str, RenderedPage]]:
+def generated_pages(
+    n_entries: int, n_cards: int, seed: int, *, list_dpi: int | None = None
+) -> list[tuple[str, RenderedPage]]:
+    """The pages of the set; `list_dpi`: the supporter list rendered at this resolution instead of
+    the one the seed draws (the other pages stay the same)."""
     rng = random.Random(seed)
     people = make_people(n_entries + n_cards + 10, seed)
     pages: list[tuple[str, RenderedPage]] = []
@@ -209,7 +214,8 @@ def generated_pages(n_entries: int, n_cards: int, seed: int) -> list[tuple[str, 
     card_people = people[n_entries : n_entries + n_cards]
     for i, p in enumerate(letters):
         pages.append(("letter", render_letter(p, f"{seed}:l{i}", rng.choice((150, 200, 300)))))
-    for page in render_list(listed, f"{seed}:list", rng.choice((150, 200, 300))):
+    drawn = rng.choice((150, 200, 300))
+    for page in render_list(listed, f"{seed}:list", list_dpi or drawn):
         pages.append(("list", page))
     k = 0
     while k < len(card_people):
@@ -233,7 +239,7 @@ def generated_pages(n_entries: int, n_cards: int, seed: int) -> list[tuple[str, 
 
 
 def run_generated(t: Tally, args: argparse.Namespace, engines: Engines) -> None:
-    pages = generated_pages(args.entries, args.cards, args.seed)
+    pages = generated_pages(args.entries, args.cards, args.seed, list_dpi=args.list_dpi)
     for i, (group, page) in enumerate(pages):
         if args.groups and group not in args.groups.split(","):
             continue  # the pages (and their numbers) stay those of the full set
@@ -310,6 +316,9 @@ def main() -> int:
     ap.add_argument("--cards", type=int, default=300)
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--baseline-every", type=int, default=1, help="time pytesseract on every n-th page")
+    ap.add_argument(
+        "--list-dpi", type=int, choices=(150, 200, 300), help="render the supporter list at this resolution"
+    )
     ap.add_argument("--groups", help="read only these page groups (letter,list,card_photo,card_sheet,other)")
     ap.add_argument("--no-external", action="store_true", help="skip the text-layer and ../shared pages")
     ap.add_argument("--misses", help="write every value read wrongly to this JSON-lines file")

@@ -136,11 +136,36 @@ def make_upright(
     if cheap is not None and (cheap.rotation + 180) % 360 == quarter:
         # A half turn about the centre commutes with the deskew about it: no second warp.
         return half_turn(replace(cheap, rotation=quarter, confidence=confidence, method=method, angles=angles))
+    return _turned_to(image, quarter, skew, confidence, method, angles)
+
+
+def _turned_to(
+    image: Image.Image,
+    quarter: int,
+    skew: float,
+    confidence: float,
+    method: str,
+    angles: tuple[float, float, float] | None,
+) -> Upright:
     turned = _turn(image, quarter)
     if abs(skew) >= 0.15:
         pixels = rotate_array(np.asarray(turned, dtype=np.uint8), skew)
         return Upright(Image.fromarray(pixels), quarter, round(skew, 2), confidence, method, angles, pixels=pixels)
     return Upright(turned, quarter, round(skew, 2), confidence, method, angles)
+
+
+def other_axis(image: Image.Image, cheap: Upright) -> Upright | None:
+    """`image` turned a quarter more than the profile's turn `cheap` (a result of `make_upright`
+    without an engine), deskewed by the other axis's angle; None when there are no profiles (a
+    blank page). Up and down stay open, as on the cheap turn."""
+    if cheap.angles is None:
+        return None
+    if image.mode not in ("L", "RGB"):
+        image = image.convert("RGB" if image.mode in ("P", "RGBA", "CMYK") else "L")
+    h_angle, v_angle, _ = cheap.angles
+    quarter = (cheap.rotation + 90) % 360
+    skew = -v_angle if quarter in (90, 270) else h_angle
+    return _turned_to(image, quarter, skew, 0.0, "profile", cheap.angles)
 
 
 def half_turn(up: Upright) -> Upright:

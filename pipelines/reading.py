@@ -50,7 +50,16 @@ from pipelines.letter import (
 )
 from pipelines.lines import band_lines, merge_rows, read_bands, text_bands
 from pipelines.listpage import find_layout, read_list
-from pipelines.orientation import Upright, apply, half_turn, heading_turn, make_upright, to_gray, word_score
+from pipelines.orientation import (
+    Upright,
+    apply,
+    half_turn,
+    heading_turn,
+    make_upright,
+    other_axis,
+    to_gray,
+    word_score,
+)
 from pipelines.pages import PageSource
 from pipelines.signature import find_stamps
 from pipelines.table import Grid, components, find_grid, grid_from_rulings, u8
@@ -102,6 +111,14 @@ def read_page_image(page: PageSource, engines: PageEngines) -> PageResult:
     found = _try_list(cheap.image, gray, grid, engines)
     if found is not None:
         return _turned(found, cheap.rotation, cheap.skew)
+    if grid is not None and grid.cols >= 4 and (side := other_axis(page.image, cheap)) is not None:
+        # A ruled table whose header reads neither way up may lie on its side: on a dense list
+        # the columns of left-aligned values can make the sharper profile (a 200-dpi list was
+        # read as "other", turned 270°, and its 25 supporters lost).
+        side_gray = side.gray()
+        found = _try_list(side.image, side_gray, find_grid(side_gray), engines)
+        if found is not None:
+            return _turned(found, side.rotation, side.skew)
     # A letter's title, read the right way up on the cheap turn, settles the turn by itself
     # (and the page is no list: a half turn of the cheap one needs no second try).
     turned = heading_turn(cheap, engines.tesseract, TITLE, gray)

@@ -106,3 +106,25 @@ def test_a_card_sheet_the_orientation_test_left_upside_down_is_turned_by_its_car
         assert card.nik in (truth.nik, None)
     assert sum(c.nik == t.nik for c, t in zip(reading.id_cards, sheet.truth.cards, strict=True)) >= 3
     assert np.asarray(result.image).shape == np.asarray(sheet.image).shape
+
+
+def test_a_list_whose_profiles_lie_on_the_wrong_axis_is_read_on_the_other(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ruled table whose header reads neither way up on the profiles' turn is tried a quarter
+    turn further (a dense 200-dpi list came out of the profiles on its side: read as "other",
+    its supporters were lost)."""
+    from pipelines import orientation, reading
+    from synth.people import make_people
+    from synth.render import render_list_page
+
+    page = render_list_page(make_people(8, seed=57), "side", 200)
+    real = orientation.make_upright
+
+    def on_its_side(image: object, engine: object = None, *, cheap: object = None) -> orientation.Upright:
+        if engine is None and cheap is None:  # the profiles' turn: a quarter off
+            return orientation.other_axis(image, real(image, None)) or real(image, None)  # type: ignore[arg-type]
+        return real(image, engine, cheap=cheap)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reading, "make_upright", on_its_side)
+    got = read_page(PageSource(1, page.image, None, 200), engines())
+    assert got.kind is PageKind.LIST and got.rotation == 0
+    assert [(s.row, s.nik) for s in got.supporters] == [(t.row, t.nik) for t in page.truth.supporters]
