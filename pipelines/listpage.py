@@ -356,13 +356,15 @@ def name_as_printed(text: str) -> str:
 def plausible_punctuation(name: str) -> bool:
     """Whether a name's punctuation is where names have it: a dot or comma after an initial or
     an abbreviation (H., HJ., MOH., MOCH., S.H.), an apostrophe or hyphen between letters, and
-    after an apostrophe at a word's end a vowel (RIFA'I, SYAFI'I; "RIFA'T" is an I misread).
+    after an apostrophe at a word's end a vowel (RIFA'I, SYAFI'I; "RIFA'T" is an I misread), and a
+    vowel on one side of an apostrophe at least (MU'AWANAH, MAS'UD, MA'RUF: a word break read as
+    an apostrophe joins two consonants, "IMAM'RIYADI", read so by all three readings at 150 dpi).
     A speck read as a dot after a word ("KOMARUDIN. RIYADI", "IMAM. HAKIM") is doubt."""
     for m in re.finditer(r"([A-Z']*)([.,])", name):
         word = m.group(1).replace("'", "")
         if len(word) > 3 and word not in _LONG_ABBREVIATIONS:
             return False
-    if re.search(r"'[^AIUEO'\s](?![A-Z])", name):
+    if re.search(r"'[^AIUEO'\s](?![A-Z])", name) or re.search(r"[B-DF-HJ-NP-TV-Z]'[B-DF-HJ-NP-TV-Z]", name):
         return False
     return re.search(r"(?<![A-Z])['-]|['-](?![A-Z])", name) is None
 
@@ -435,7 +437,7 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
     small = reader.witness is not None and reader.small_print(box)
     witnessed = _witness_name(reader, box) if small else None
     if again == name and fits(name):
-        if reader.witness is None or (confidence >= NAME_SURE and not small):
+        if reader.witness is None or (confidence >= NAME_SURE and not small and not t_for_i(name)):
             return name, confidence
         # Tesseract agreeing with itself below NAME_SURE was seen wrong ("ANTONTUS", "SIFORUS"
         # at 0.89): the other engine must read the same.
@@ -520,6 +522,18 @@ def tidy_punctuation(name: str) -> str:
 
 
 LONGEST_WORD = 14  # letters; Javanese names run to 13 (KUSUMANINGRUM), two run together longer
+
+
+# A T where names have an I: at a word's start before a consonant (ILHAM, INDRA, IMAM; but THOMAS,
+# TRI, TJAHJO, TYAS) or at its end after one (LESTARI, WULANDARI; but ROBERT). Both Tesseract
+# models read the I of a blurred 200-dpi list as T alike and sure ("TLHAM", "WULANDART").
+_T_FOR_I = re.compile(r"(?<![A-Z])T(?=[BCDFGKLMNPQTVXZ])|(?<=[BCDFGHJKLMNPQRSTVWXZ])T(?![A-Z])")
+
+
+def t_for_i(name: str) -> bool:
+    """Whether a name has a T where an I misread as T would stand: the other engine must then
+    read the name alike for it to be sure."""
+    return _T_FOR_I.search(name) is not None
 
 
 def plausible_words(name: str) -> bool:

@@ -7,7 +7,7 @@ from PIL import Image, ImageDraw
 
 from pipelines.cells import SMALL_PRINT, OcrCellReader, _stray_specks
 from pipelines.engines.base import OcrLine, OcrText
-from pipelines.listpage import NAME_MIN_CONFIDENCE, read_name
+from pipelines.listpage import NAME_MIN_CONFIDENCE, read_name, t_for_i
 from synth.fonts import pil_font
 
 
@@ -96,6 +96,24 @@ def test_in_larger_print_sure_agreeing_readings_ask_no_witness() -> None:
     tess, check, witness = Scripted(("PAIJO", 0.99)), Scripted(("PAIJO", 0.99)), Scripted()
     assert read_name(OcrCellReader(gray, tess, ruled=False, check=check, witness=witness), box) == ("PAIJO", 0.99)  # type: ignore[arg-type]
     assert witness.images == []
+
+
+def test_a_t_where_an_i_would_stand_needs_the_witness_in_larger_print_too() -> None:
+    # Both Tesseract models read a blurred I as T alike and sure at 200 dpi ("TLHAM MAULANA").
+    gray, box = _cell("ILHAM MAULANA", 34)
+    tess, check, witness = Scripted(("TLHAM MAULANA", 0.99)), Scripted(("TLHAM MAULANA", 0.99)), Scripted()
+    witness.answers.append(("ILHAM MAULANA", 0.95))
+    _, conf = read_name(OcrCellReader(gray, tess, ruled=False, check=check, witness=witness), box)  # type: ignore[arg-type]
+    assert conf < NAME_MIN_CONFIDENCE and len(witness.images) == 1
+    assert [t_for_i(n) for n in ("TLHAM", "WULANDART", "THOMAS", "TRI", "TJAHJO", "SLAMET", "HASTUTI")] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+        False,
+        False,
+    ]
 
 
 def test_the_guess_keeps_the_words_most_readings_hold() -> None:

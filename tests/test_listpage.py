@@ -113,6 +113,8 @@ def test_name_as_printed(raw: str, printed: str) -> None:
         ("IMAM. HAKIM", False),
         ("SYAFI'", False),
         ("BUDI RIFA'T", False),
+        ("MAS'UD", True),
+        ("BAYU IMAM'RIYADI", False),
     ],
 )
 def test_name_punctuation(name: str, plausible: bool) -> None:
