@@ -105,8 +105,7 @@ def make_upright(
 
     `cheap`: this page's earlier result without an engine; its profiles are reused (and its
     image, when the engine confirms the turn) instead of being measured again."""
-    if image.mode not in ("L", "RGB"):  # bilevel, palette, 16-bit: warps need 8-bit channels
-        image = image.convert("RGB" if image.mode in ("P", "RGBA", "CMYK") else "L")
+    image = _eight_bit(image)
     if cheap is not None and cheap.method == "blank":
         return cheap
     if cheap is not None and cheap.angles is not None:
@@ -160,12 +159,17 @@ def other_axis(image: Image.Image, cheap: Upright) -> Upright | None:
     blank page). Up and down stay open, as on the cheap turn."""
     if cheap.angles is None:
         return None
-    if image.mode not in ("L", "RGB"):
-        image = image.convert("RGB" if image.mode in ("P", "RGBA", "CMYK") else "L")
     h_angle, v_angle, _ = cheap.angles
     quarter = (cheap.rotation + 90) % 360
     skew = -v_angle if quarter in (90, 270) else h_angle
-    return _turned_to(image, quarter, skew, 0.0, "profile", cheap.angles)
+    return _turned_to(_eight_bit(image), quarter, skew, 0.0, "profile", cheap.angles)
+
+
+def _eight_bit(image: Image.Image) -> Image.Image:
+    """`image` in grey or RGB (bilevel, palette, 16-bit: warps need 8-bit channels)."""
+    if image.mode in ("L", "RGB"):
+        return image
+    return image.convert("RGB" if image.mode in ("P", "RGBA", "CMYK") else "L")
 
 
 def half_turn(up: Upright) -> Upright:
