@@ -158,7 +158,7 @@ class OcrCellReader:
     def read_each_line(self, box: Box, *, height: int = LINE_HEIGHT) -> list[OcrLine]:
         """Every text line inside `box` on its own, boxed in page coordinates."""
         out: list[OcrLine] = []
-        for ((_, _, _, _), line), page_box in zip(self._lines(box) or [], self.line_boxes(box), strict=True):
+        for (_, line), page_box in zip(self._lines(box) or [], self.line_boxes(box), strict=True):
             got = self.engine.read_line(prepare_line(line, height), timeout=self.seconds_budget)
             if got.text:
                 out.append(OcrLine(got.text, got.confidence, page_box))

@@ -142,11 +142,10 @@ def read_bands(
     a scribble) joined into one projection band; cut by projection it would read as one line
     of junk, so Tesseract's own layout analysis reads it as a block of lines instead."""
     reader = OcrCellReader(gray, engine, ruled=False)
-    h, w = gray.shape
     out: list[OcrLine] = []
-    for x0, y0, x1, y1 in bands:
-        box = (max(0, x0 - pad), max(0, y0 - pad), min(w, x1 + pad), min(h, y1 + pad))
-        if line_height is not None and y1 - y0 > TALL_BAND * line_height:
+    for band in bands:
+        box = _padded(band, gray.shape, pad)
+        if _welded(band, line_height):
             crop = np.ascontiguousarray(gray[box[1] : box[3], box[0] : box[2]])
             out.extend(
                 OcrLine(
@@ -166,12 +165,20 @@ def band_lines(
 ) -> list[Box]:
     """The boxes `read_bands` gives the text lines of `band`, without reading them (empty for
     a band of lines welded together, which `read_bands` leaves to Tesseract's layout)."""
-    x0, y0, x1, y1 = band
-    if line_height is not None and y1 - y0 > TALL_BAND * line_height:
+    if _welded(band, line_height):
         return []
-    h, w = gray.shape
-    box = (max(0, x0 - pad), max(0, y0 - pad), min(w, x1 + pad), min(h, y1 + pad))
-    return OcrCellReader(gray, engine, ruled=False).line_boxes(box)
+    return OcrCellReader(gray, engine, ruled=False).line_boxes(_padded(band, gray.shape, pad))
+
+
+def _padded(band: Box, shape: tuple[int, ...], pad: int) -> Box:
+    x0, y0, x1, y1 = band
+    h, w = shape[:2]
+    return (max(0, x0 - pad), max(0, y0 - pad), min(w, x1 + pad), min(h, y1 + pad))
+
+
+def _welded(band: Box, line_height: float | None) -> bool:
+    """Whether a band is several lines that other ink joined (taller than TALL_BAND lines)."""
+    return line_height is not None and band[3] - band[1] > TALL_BAND * line_height
 
 
 def merge_rows(lines: list[OcrLine]) -> list[OcrLine]:

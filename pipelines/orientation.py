@@ -129,23 +129,21 @@ def make_upright(
         candidates = (quarter, quarter + 180) if ratio >= AXIS_RATIO else (0, 90, 180, 270)
         done = {cheap.rotation: cheap.image} if cheap is not None else {}
         quarter, confidence, method = _read_test(image, candidates, (h_angle, v_angle), engine, done)
-    skew = -v_angle if quarter in (90, 270) else h_angle
     if cheap is not None and cheap.rotation == quarter:
         return Upright(cheap.image, quarter, cheap.skew, confidence, method, angles, pixels=cheap.pixels)
     if cheap is not None and (cheap.rotation + 180) % 360 == quarter:
         # A half turn about the centre commutes with the deskew about it: no second warp.
         return half_turn(replace(cheap, rotation=quarter, confidence=confidence, method=method, angles=angles))
-    return _turned_to(image, quarter, skew, confidence, method, angles)
+    return _turned_to(image, quarter, angles, confidence, method)
 
 
 def _turned_to(
-    image: Image.Image,
-    quarter: int,
-    skew: float,
-    confidence: float,
-    method: str,
-    angles: tuple[float, float, float] | None,
+    image: Image.Image, quarter: int, angles: tuple[float, float, float], confidence: float, method: str
 ) -> Upright:
+    """`image` turned by `quarter` and deskewed by the profile angle of the axis its lines then
+    run along (`angles`: horizontal, vertical, axis ratio)."""
+    h_angle, v_angle, _ = angles
+    skew = -v_angle if quarter in (90, 270) else h_angle
     turned = _turn(image, quarter)
     if abs(skew) >= 0.15:
         pixels = rotate_array(np.asarray(turned, dtype=np.uint8), skew)
@@ -159,10 +157,7 @@ def other_axis(image: Image.Image, cheap: Upright) -> Upright | None:
     blank page). Up and down stay open, as on the cheap turn."""
     if cheap.angles is None:
         return None
-    h_angle, v_angle, _ = cheap.angles
-    quarter = (cheap.rotation + 90) % 360
-    skew = -v_angle if quarter in (90, 270) else h_angle
-    return _turned_to(_eight_bit(image), quarter, skew, 0.0, "profile", cheap.angles)
+    return _turned_to(_eight_bit(image), (cheap.rotation + 90) % 360, cheap.angles, 0.0, "profile")
 
 
 def _eight_bit(image: Image.Image) -> Image.Image:
