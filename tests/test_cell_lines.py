@@ -1,0 +1,89 @@
+"""Text lines of a cell in small print: dust between two lines, a band of dust, the print height."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from pipelines.cells import OcrCellReader
+from pipelines.engines.base import OcrText
+from synth.fonts import pil_font
+
+
+class _NoEngine:
+    """Line finding and measuring need no OCR."""
+
+    name = "none"
+
+    def read_line(self, image: np.ndarray, *, charset: str | None = None, timeout: float = 2.0) -> OcrText:
+        raise AssertionError("not read")
+
+
+def _cell(lines: list[str], size: int = 15, leading: int = 0) -> tuple[Image.Image, list[int]]:
+    """A cell of printed capitals (cap height ~0.72 of `size`) on white, lines `leading` px
+    closer than the font's own spacing; the baselines' y."""
+    font = pil_font("mono", False, size)
+    img = Image.new("L", (300, 20 + len(lines) * size), 255)
+    draw = ImageDraw.Draw(img)
+    tops = []
+    y = 8
+    for text in lines:
+        draw.text((6, y), text, fill=0, font=font)
+        tops.append(y)
+        y += size - leading
+    return img, tops
+
+
+def _reader(img: Image.Image) -> tuple[OcrCellReader, tuple[int, int, int, int]]:
+    gray = np.asarray(img, dtype=np.uint8)
+    return OcrCellReader(gray, _NoEngine(), ruled=False), (0, 0, gray.shape[1], gray.shape[0])  # type: ignore[arg-type]
+
+
+def _gap_rows(img: Image.Image) -> list[int]:
+    ink = (np.asarray(img) < 128).any(axis=1)
+    rows = np.flatnonzero(ink)
+    return [int(r) for r in range(int(rows[0]), int(rows[-1])) if not ink[r]]
+
+
+def test_two_lines_joined_by_a_speck_are_two_lines() -> None:
+    img, _ = _cell(["PEKALONGAN,", "24-11-1955"], size=15, leading=2)
+    gap = _gap_rows(img)
+    assert gap, "the two lines must stand apart for the test to mean anything"
+    reader, box = _reader(img)
+    assert len(reader.line_boxes(box)) == 2
+    # a 2 x 2 speck of dust across the blank rows between them (as on a 150-dpi scan)
+    arr = np.asarray(img).copy()
+    y = gap[len(gap) // 2]
+    arr[y - 1 : y + 2, 120:122] = 0
+    dusty = Image.fromarray(arr)
+    assert not _gap_rows(dusty) or _gap_rows(dusty) != gap
+    reader, box = _reader(dusty)
+    lines = reader.line_boxes(box)
+    assert len(lines) == 2
+    assert lines[0][3] <= lines[1][1] + 2
+
+
+def test_a_band_of_dust_is_no_text_line() -> None:
+    img, tops = _cell(["", "THERESIA SUSANTI"], size=20)
+    arr = np.asarray(img).copy()
+    # specks at about one height across the cell, above the name: one band 8 px tall
+    for x, y in ((20, 8), (60, 10), (110, 13), (170, 9), (230, 12)):
+        arr[y : y + 3, x : x + 3] = 0
+    reader, box = _reader(Image.fromarray(arr))
+    lines = reader.line_boxes(box)
+    assert len(lines) == 1
+    assert lines[0][1] >= tops[1] - 2
+
+
+def test_text_height_is_the_glyphs_not_the_band() -> None:
+    img, _ = _cell(["ANI SUSANTI"], size=16)
+    reader, box = _reader(img)
+    clean = reader.text_height(box)
+    assert clean is not None and 9 <= clean <= 14
+    # dust just above and below the letters makes the band taller, not the glyphs
+    arr = np.asarray(img).copy()
+    ink_rows = np.flatnonzero((arr < 128).any(axis=1))
+    arr[ink_rows[0] - 3 : ink_rows[0] - 1, 40:42] = 0
+    arr[ink_rows[-1] + 2 : ink_rows[-1] + 4, 90:92] = 0
+    reader, box = _reader(Image.fromarray(arr))
+    assert reader.text_height(box) == clean
