@@ -168,9 +168,9 @@ class OcrCellReader:
         """The page boxes `read_each_line` gives the text lines inside `box`, without reading."""
         return [(box[0] + c0, box[1] + a, box[0] + c1, box[1] + b) for (a, b, c0, c1), _ in self._lines(box) or []]
 
-    def small_print(self, box: Box) -> bool:
+    def small_print(self, box: Box, *, boxed_digits: bool = False) -> bool:
         """Whether the box's text is small print (capitals under SMALL_PRINT px: 150 dpi)."""
-        return self._small(box, boxed_digits=False)
+        return self._small(box, boxed_digits=boxed_digits)
 
     def text_height(self, box: Box) -> int | None:
         """Height in px of the glyphs of the box's text (None: no text): of most components of
@@ -464,7 +464,7 @@ def _split_band(ink: Gray, band: tuple[int, int]) -> list[tuple[int, int]]:
     marked = labels > 0
     if len(specks):
         marked &= ~labels_in(labels, n, specks)
-    pieces = runs(marked.any(axis=1))
+    pieces = runs(np.asarray(marked.any(axis=1), dtype=bool))
     if len(pieces) < 2:
         return [band]
     # each blank run between the pieces is cut at its middle: the dust on either side stays with

@@ -204,3 +204,43 @@ def test_the_second_name_reading_is_by_the_other_model() -> None:
     _, conf = read_name(OcrCellReader(gray, first, ruled=False, check=other), box)  # type: ignore[arg-type]
     assert len(first.shapes) >= 1 and len(other.shapes) == 1
     assert conf < 0.8  # the two models disagree: doubt, whatever the guess
+
+
+def test_a_nik_in_small_print_is_read_twice_by_both_models_and_guessed_by_the_most_readings() -> None:
+    gray, box = _cell(NIK, size=15)  # digits of ~11 px: 150 dpi
+    assert OcrCellReader(gray, Scripted(), ruled=False).small_print(box, boxed_digits=True)
+    first, other = Recording((NIK, 0.99)), Recording((NIK, 0.99))
+    assert read_nik(OcrCellReader(gray, first, ruled=False, check=other), box) == (NIK, 0.99)  # type: ignore[arg-type]
+    assert len(first.shapes) == 1 and len(other.shapes) == 1
+    assert other.shapes[0][0] > first.shapes[0][0]  # the other model's reading is of a larger image
+    # nothing sure: the NIK two of the three readings gave is shown, for review
+    wrong = "3173010809743115"
+    tess, other, witness = Scripted((NIK, 0.99)), Scripted((wrong, 0.97)), Scripted((wrong, 0.6))
+    reader = OcrCellReader(gray, tess, ruled=False, check=other, witness=witness)  # type: ignore[arg-type]
+    assert read_nik(reader, box) == (wrong, 0.0)
+    tess, other, witness = Scripted((NIK, 0.99)), Scripted((wrong, 0.97)), Scripted(("3173010809743185", 0.6))
+    reader = OcrCellReader(gray, tess, ruled=False, check=other, witness=witness)  # type: ignore[arg-type]
+    assert read_nik(reader, box) == (NIK, 0.0)  # no two alike: the 20-px reading
+
+
+def test_a_blurred_150_dpi_list_has_no_nik_wrong_and_sure() -> None:
+    # Turned and skewed, grey, blurred, JPEG: here the old 15-px and 20-px readings agreed on a
+    # wrong NIK above SURE (only the printed birth date could have caught it).
+    from pipelines.domain import Reason
+    from pipelines.pages import PageSource
+    from pipelines.reading import read_page_image
+    from synth.degrade import Degradation, degrade
+    from synth.people import make_people
+    from synth.render import render_list
+
+    clean = render_list(make_people(35, 2026)[10:35], "t56", 150)[0]
+    recipe = Degradation(rotation=90, skew=-4.32, toner=0.75, blur=0.61, grayscale=True, jpeg_quality=68)
+    page = degrade(clean, "t56:1", recipe)
+    reading = read_page_image(PageSource(1, page.image, None, 150), engines()).reading
+    truth = clean.truth.supporters
+    assert len(reading.supporters) == len(truth)
+    right = 0
+    for got, want in zip(reading.supporters, truth, strict=True):
+        right += got.nik == want.nik
+        assert got.nik == want.nik or Reason.NIK_UNREADABLE in got.reasons
+    assert right >= len(truth) - 1
