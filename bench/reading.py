@@ -2,7 +2,8 @@
 
     .venv/bin/python -m bench.reading --entries 500 --cards 300     # the issue's figure
     .venv/bin/python -m bench.reading --entries 30 --cards 12       # the CI smoke
-    .venv/bin/python -m bench.reading --groups list --list-dpi 150  # the lists at another resolution
+    .venv/bin/python -m bench.reading --groups list --list-dpi 150  # the lists at one resolution
+    .venv/bin/python -m bench.reading --list-dpi drawn  # one list at a drawn resolution (figures before 2026-11-29)
 
 Generates pages of every kind (synth: letters with and without pasted cards, lists of up to 25
 rows, card photos, photocopy sheets of 1-8 cards, cover and blank pages, text-layer PDFs) over
@@ -201,11 +202,16 @@ def timed_read(t: Tally, group: str, page: PageSource, engines: Engines, baselin
     return result.reading
 
 
+LIST_DPIS = (150, 200, 300)
+
+
 def generated_pages(
-    n_entries: int, n_cards: int, seed: int, *, list_dpi: int | None = None
+    n_entries: int, n_cards: int, seed: int, *, list_dpi: str = "mixed"
 ) -> list[tuple[str, RenderedPage]]:
-    """The pages of the set; `list_dpi`: the supporter list rendered at this resolution instead of
-    the one the seed draws (the other pages stay the same)."""
+    """The pages of the set. The supporters of lists are, by `list_dpi`: "mixed", three lists of a
+    third each, at 150, 200 and 300 dpi (DOCUMENTS.md's range; the default since 2026-11-29);
+    "drawn", one list at a resolution the seed draws (the set of earlier figures: seed 2026 drew
+    300 dpi); "150", "200" or "300", one list at that resolution. The other pages stay the same."""
     rng = random.Random(seed)
     people = make_people(n_entries + n_cards + 10, seed)
     pages: list[tuple[str, RenderedPage]] = []
@@ -214,9 +220,15 @@ def generated_pages(
     card_people = people[n_entries : n_entries + n_cards]
     for i, p in enumerate(letters):
         pages.append(("letter", render_letter(p, f"{seed}:l{i}", rng.choice((150, 200, 300)))))
-    drawn = rng.choice((150, 200, 300))
-    for page in render_list(listed, f"{seed}:list", list_dpi or drawn):
-        pages.append(("list", page))
+    drawn = rng.choice(LIST_DPIS)
+    if list_dpi == "mixed":
+        third = -(-len(listed) // 3)
+        for k, dpi in enumerate(LIST_DPIS):
+            part = listed[k * third : (k + 1) * third]
+            pages += [("list", page) for page in render_list(part, f"{seed}:list{dpi}", dpi)] if part else []
+    else:
+        dpi = drawn if list_dpi == "drawn" else int(list_dpi)
+        pages += [("list", page) for page in render_list(listed, f"{seed}:list", dpi)]
     k = 0
     while k < len(card_people):
         if rng.random() < 0.3:
@@ -317,7 +329,10 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--baseline-every", type=int, default=1, help="time pytesseract on every n-th page")
     ap.add_argument(
-        "--list-dpi", type=int, choices=(150, 200, 300), help="render the supporter list at this resolution"
+        "--list-dpi",
+        choices=("mixed", "drawn", *map(str, LIST_DPIS)),
+        default="mixed",
+        help="the lists' resolution: a third at each of 150, 200 and 300 dpi (default), one the seed draws, or one",
     )
     ap.add_argument("--groups", help="read only these page groups (letter,list,card_photo,card_sheet,other)")
     ap.add_argument("--no-external", action="store_true", help="skip the text-layer and ../shared pages")
