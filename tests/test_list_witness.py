@@ -19,6 +19,7 @@ from pipelines.listpage import (
     read_name,
     read_nik,
     respaced,
+    split_doubled_vowel,
     tidy_punctuation,
 )
 from synth.fonts import pil_font
@@ -244,3 +245,35 @@ def test_a_blurred_150_dpi_list_has_no_nik_wrong_and_sure() -> None:
         right += got.nik == want.nik
         assert got.nik == want.nik or Reason.NIK_UNREADABLE in got.reasons
     assert right >= len(truth) - 1
+
+
+@pytest.mark.parametrize(
+    ("name", "split"),
+    [
+        ("MEGAANNISA MAHARANI", "MEGA ANNISA MAHARANI"),
+        ("MAGDALENAANI KURNIASIH", "MAGDALENA ANI KURNIASIH"),
+        ("SYAFII", None),  # RIFA'I's lost apostrophe, not two names
+        ("MUSTAQIIN", None),
+        ("SAAT", None),
+        ("KHAIRUL", None),
+    ],
+)
+def test_a_doubled_vowel_between_two_names_is_a_word_break_to_guess(name: str, split: str | None) -> None:
+    assert split_doubled_vowel(name) == split
+
+
+def test_the_guess_keeps_an_apostrophe_one_reading_saw() -> None:
+    gray, box = _cell("WULAN NI'MAH", size=15)  # small print: the witness reads every name
+    first, other = Scripted(("WULAN NIMAH", 0.95)), Scripted(("WULAN NI'MAH", 0.98))
+    reader = OcrCellReader(gray, first, ruled=False, check=other, witness=Scripted(("WULAN NIMAH", 0.71)))  # type: ignore[arg-type]
+    assert reader.small_print(box)
+    assert read_name(reader, box) == ("WULAN NI'MAH", 0.5)
+
+
+def test_the_guess_prefers_the_i_another_reading_saw_to_a_t() -> None:
+    gray, box = _cell("NUR LESTARI WULANDARI")
+    wrong = ("NUR LESTARI WULANDART", 0.99)
+    first, other = Scripted(wrong, wrong), Scripted(wrong)
+    reader = OcrCellReader(gray, first, ruled=False, check=other, witness=Scripted(("NUR LESTARI WULANDARI", 0.9)))  # type: ignore[arg-type]
+    assert not reader.small_print(box)
+    assert read_name(reader, box) == ("NUR LESTARI WULANDARI", 0.5)
