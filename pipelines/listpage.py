@@ -472,12 +472,28 @@ def _likeliness(text: str, readings: list[str], fits: bool, small: bool) -> tupl
     words = [w.replace("'", "") for w in text.split()]
     bare = [[w.replace("'", "") for w in r.split()] for r in readings if r]
     support = sum(sum(w in r for r in bare) for w in words) / max(1, len(words))
-    # a T where an I would stand ("WULANDART") is doubt too, when another reading has the I
-    words_ok = plausible_words(text) and not t_for_i(text)
+    # A T where an I would stand ("WULANDART"), or a word no name starts so ("SUKA RNI": a wide
+    # letter gap made a word break of the boxes), is doubt too when another reading has none.
+    words_ok = plausible_words(text) and not t_for_i(text) and plausible_onsets(text)
     marks = text.count("'")
     if small:
         return plausible_punctuation(text), words_ok, True, support + fits, marks, readings.count(text)
-    return fits, plausible_punctuation(text), words_ok, support, marks, readings.count(text)
+    return words_ok, fits, plausible_punctuation(text), support, marks, readings.count(text)
+
+
+# Two consonants that start names: Indonesian (KH, NG, NY, SY; TJ, DJ of the old spelling),
+# Javanese (DW, MB, ND, SR, SL), Batak and Christian names (BR, CHR, FR, PR, ST, TH, ...), and
+# the titles and abbreviations HJ. and MHD.
+_ONSET = re.compile(r"B[LR]|C[HLR]|D[JRW]|F[LR]|G[LR]|HJ|K[HLRW]|M[BH]|N[DGY]|P[HLR]|S[CHKLMNPRTWY]|T[HJRS]|WR")
+
+
+def plausible_onsets(name: str) -> bool:
+    """Whether every word of a name starts as names do: with a vowel, one consonant, or two
+    that start names ("RNI", "TLHAM", "NTMAH" do not)."""
+    for word in re.findall(r"[A-Z]+", name):
+        if len(word) >= 2 and word[0] not in "AIUEOY" and word[1] not in "AIUEOY" and not _ONSET.match(word):
+            return False
+    return True
 
 
 def respaced(reading: OcrText) -> str | None:

@@ -13,6 +13,7 @@ from pipelines.cells import OcrCellReader
 from pipelines.engines.base import OcrLine, OcrText
 from pipelines.engines.registry import Engines
 from pipelines.listpage import (
+    plausible_onsets,
     plausible_words,
     printed_slot_number,
     read_birth,
@@ -277,3 +278,20 @@ def test_the_guess_prefers_the_i_another_reading_saw_to_a_t() -> None:
     reader = OcrCellReader(gray, first, ruled=False, check=other, witness=Scripted(("NUR LESTARI WULANDARI", 0.9)))  # type: ignore[arg-type]
     assert not reader.small_print(box)
     assert read_name(reader, box) == ("NUR LESTARI WULANDARI", 0.5)
+
+
+@pytest.mark.parametrize(
+    ("name", "plausible"),
+    [
+        ("SUKARNI", True),
+        ("SUKA RNI", False),  # a wide letter gap made a word break of the boxes
+        ("TLHAM MAULANA", False),
+        ("HJ. SRI KHOLIFATUN", True),
+        ("NDARU PRASETYO", True),
+        ("CHRISTINA STEFANUS", True),
+        ("MHD RIZKI", True),
+        ("I GEDE", True),
+    ],
+)
+def test_plausible_onsets(name: str, plausible: bool) -> None:
+    assert plausible_onsets(name) is plausible
