@@ -660,13 +660,11 @@ def read_nik(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str | 
         agreeing = [c for n, c in readings if n == witnessed]
         if agreeing and seen.confidence >= WITNESS_FLOOR:
             return witnessed, 1.0 - (1.0 - max(agreeing)) * (1.0 - seen.confidence)
-    # The guess: elsewhere the witness's reading (it reads these digits best); in small print
-    # the one most readings gave, the 20-px reading on a tie (445 of those 450 NIKs right so,
-    # 437 taking the witness's).
-    if not small:
-        return witnessed or (readings[0][0] if readings else None), 0.0
-    found = [nik for nik in (extract_nik(first.text)[0], witnessed, extract_nik(second.text)[0]) if nik]
-    return (max(found, key=found.count) if found else None), 0.0
+    # Nothing sure: the reading its engine was surest of goes to review (right on 444, 448 and
+    # 450 of the 450 NIKs of seed 2026's list at 150, 200 and 300 dpi; the witness's reading
+    # alone: 426, 444, 447; the one most readings gave: 440, 447, 448).
+    found = [*readings, *([(witnessed, seen.confidence)] if seen is not None and witnessed else [])]
+    return (max(found, key=lambda r: r[1])[0] if found else None), 0.0
 
 
 def sex_by_shape(ink: Gray | None) -> str | None:
