@@ -175,10 +175,12 @@ def read_letter_fields(
     `stamps` goes to review. `boxes`: the page's `ruled_boxes`, when the caller has them."""
     v = fields.values
     reasons: list[Reason] = []
+    place, birth_date, _ = parse_birth_detail(v["birth"].text) if "birth" in v else (None, None, 0)
+    sex = parse_sex(v["sex"].text) if "sex" in v else None
     nik, nik_conf = None, 0.0
     if "nik" in v:
         if reader is not None and nik_box is not None:
-            nik, nik_conf = read_nik(reader, nik_box)
+            nik, nik_conf = read_nik(reader, nik_box, (birth_date, sex))
         else:
             nik, fixes = extract_nik(v["nik"].text)
             nik_conf = v["nik"].confidence * (0.85**fixes) if nik else 0.0
@@ -191,8 +193,6 @@ def read_letter_fields(
         name, name_conf = _name(v["name"], reader)
     if name and under_stamp(v["name"].box, stamps):
         name_conf = min(name_conf, 0.5)
-    place, birth_date, _ = parse_birth_detail(v["birth"].text) if "birth" in v else (None, None, 0)
-    sex = parse_sex(v["sex"].text) if "sex" in v else None
     signed, sig_conf = judge_signature(gray, fields, stamps, boxes)
 
     if nik is None or nik_conf < NIK_MIN_CONFIDENCE or matches_printed(nik, birth_date, sex):

@@ -33,7 +33,7 @@ from pipelines.cells import (
 )
 from pipelines.domain import Reason, SupporterRead
 from pipelines.engines.base import OcrText
-from pipelines.nik import matches_printed
+from pipelines.nik import is_valid_nik, matches_printed
 from pipelines.normalize import DIGIT_FIXES, extract_nik, nfkc, parse_birth_detail, parse_sex
 from pipelines.signature import Circle, blank_stamps, check_signature, under_stamp
 from pipelines.table import Grid, components, find_grid
@@ -247,8 +247,6 @@ def _read_row(
     stamps: tuple[Circle, ...] = (),
 ) -> SupporterRead:
     reasons: list[Reason] = []
-    nik, nik_conf = read_nik(reader, grid.span(r, *cols["nik"]))
-
     name_box = grid.span(r, *cols["name"])
     name, name_conf = read_name(reader, name_box)
     if name and under_stamp(name_box, stamps):
@@ -268,6 +266,9 @@ def _read_row(
             sex_read = reader.read(sex_box)
             sex = sex_letter(sex_read.text)
             sex_conf = sex_read.confidence if sex else 0.0
+
+    # after the birth date and sex: a NIK in doubt is guessed by them too
+    nik, nik_conf = read_nik(reader, grid.span(r, *cols["nik"]), (birth_date, sex))
 
     address = None
     signed: bool | None = None
@@ -607,8 +608,13 @@ def read_birth(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str 
     return place, date, first.confidence * (0.85**fixes) if date else 0.0
 
 
-def read_nik(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str | None, float]:
-    """(NIK, confidence). Two Tesseract readings (other scales, other preparations) that agree
+def read_nik(
+    reader: CellReader,
+    box: tuple[int, int, int, int],
+    printed: tuple[dt.date | None, str | None] = (None, None),
+) -> tuple[str | None, float]:
+    """(NIK, confidence); `printed`: the row's birth date and sex, to choose the guess by
+    when nothing is sure. Two Tesseract readings (other scales, other preparations) that agree
     above SURE are sure; otherwise the witness engine (RapidOCR) reads the cell: a NIK both
     engines read alike is sure (their doubts combined as independent), anything else has
     confidence 0 and goes to review with the likeliest reading.
@@ -660,11 +666,17 @@ def read_nik(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str | 
         agreeing = [c for n, c in readings if n == witnessed]
         if agreeing and seen.confidence >= WITNESS_FLOOR:
             return witnessed, 1.0 - (1.0 - max(agreeing)) * (1.0 - seen.confidence)
-    # Nothing sure: the reading its engine was surest of goes to review (right on 444, 448 and
-    # 450 of the 450 NIKs of seed 2026's list at 150, 200 and 300 dpi; the witness's reading
-    # alone: 426, 444, 447; the one most readings gave: 440, 447, 448).
+    # Nothing sure: the guess for review is, of the readings, one that can be a NIK (a province,
+    # regency and date that exist), agreeing with the `printed` (birth date, sex) of the row,
+    # that its engine was surest of. Surest alone was right on 444, 448 and 450 of the 450 NIKs
+    # of seed 2026's list at 150, 200 and 300 dpi; the witness's reading on 426, 444 and 447,
+    # the one most readings gave on 440, 447 and 448.
     found = [*readings, *([(witnessed, seen.confidence)] if seen is not None and witnessed else [])]
-    return (max(found, key=lambda r: r[1])[0] if found else None), 0.0
+    if not found:
+        return None, 0.0
+    birth_date, sex = printed
+    best = max(found, key=lambda r: (is_valid_nik(r[0]), not matches_printed(r[0], birth_date, sex), r[1]))
+    return best[0], 0.0
 
 
 def sex_by_shape(ink: Gray | None) -> str | None:

@@ -296,3 +296,19 @@ def test_the_guess_prefers_the_i_another_reading_saw_to_a_t() -> None:
 )
 def test_plausible_onsets(name: str, plausible: bool) -> None:
     assert plausible_onsets(name) is plausible
+
+
+def test_the_nik_guessed_for_review_can_be_a_nik_and_agrees_with_the_printed_birth_date() -> None:
+    gray, box = _cell(NIK)
+    # no province 84: the reading that can be a NIK, though its engine was less sure
+    tess, witness = Scripted(("8404144906639403", 0.97), ("3404144906639403", 0.90)), Scripted(("", 0.0))
+    reader = OcrCellReader(gray, tess, ruled=False, witness=witness)  # type: ignore[arg-type]
+    assert read_nik(reader, box) == ("3404144906639403", 0.0)
+    # born 4 November 1961: of two NIKs that can be, the one whose digits say so
+    tess = Scripted(("3171080411510931", 0.99), ("3171080411510937", 0.93))
+    witness = Scripted(("3171080411610931", 0.65))
+    reader = OcrCellReader(gray, tess, ruled=False, witness=witness)  # type: ignore[arg-type]
+    assert read_nik(reader, box, (dt.date(1961, 11, 4), "L")) == ("3171080411610931", 0.0)
+    tess = Scripted(("3171080411510931", 0.99), ("3171080411510937", 0.93))
+    reader = OcrCellReader(gray, tess, ruled=False, witness=Scripted(("3171080411610931", 0.65)))  # type: ignore[arg-type]
+    assert read_nik(reader, box) == ("3171080411510931", 0.0)  # without the printed date: the surest
