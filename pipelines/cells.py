@@ -324,9 +324,13 @@ def _ink(gray: Gray) -> Gray:
 def _close_gaps(line: Gray) -> Gray:
     """The line with wide blank gaps narrowed to a letter space. Digits one per box (or in
     groups) then read as a plain run: spread out, Tesseract misread a final 0 as 9 at two
-    scales alike (measured on a generated list at 300 dpi)."""
+    scales alike (measured on a generated list at 300 dpi). A blank column is lighter than the
+    line's own level, not mid-grey: faint toner and blur left a 150-dpi NIK's strokes lighter,
+    and mid-grey cut them away as blank, to half the line's width ("3404645541"). (A stamp's
+    grey over the digits then counts as ink, and leaves the gaps it covers open.)"""
     h = line.shape[0]
-    inked: NDArray[np.bool_] = np.asarray((line < 128).any(axis=0), dtype=bool)
+    ink_level = max(128.0, cv2.threshold(line, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0])
+    inked: NDArray[np.bool_] = np.asarray((line < ink_level).any(axis=0), dtype=bool)
     blank: list[bool] = [not v for v in inked.tolist()]
     limit = max(2, int(h * 0.3))
     keep = np.ones(line.shape[1], dtype=bool)
@@ -451,7 +455,7 @@ def _text_lines_at(
 
 def _split_band(ink: Gray, band: tuple[int, int]) -> list[tuple[int, int]]:
     """A band of ink two or more glyphs tall cut into its text lines where no more than dust
-    joins them. At 150 dpi the lines of a cell ("PEKALONGAN," / "24-11-1955") stand 3-4 px
+    joins them, or trimmed to its one line. At 150 dpi the lines of a cell ("PEKALONGAN," / "24-11-1955") stand 3-4 px
     apart, and a speck between them made one band of both: scaled to one line's height, it
     read "Bao dara" with both engines (11 birth dates of a generated 150-dpi list lost)."""
     a, b = band
@@ -466,7 +470,10 @@ def _split_band(ink: Gray, band: tuple[int, int]) -> list[tuple[int, int]]:
         marked &= ~labels_in(labels, n, specks)
     pieces = runs(np.asarray(marked.any(axis=1), dtype=bool))
     if len(pieces) < 2:
-        return [band]
+        # one line with dust above or below it, close enough to join its band: the line alone
+        # (specks over a 150-dpi NIK made its band three glyphs tall; scaled to a line's
+        # height, the digits came out a third of it and read "sunneopirah")
+        return [(a + pieces[0][0], a + pieces[0][1])] if pieces else [band]
     # each blank run between the pieces is cut at its middle: the dust on either side stays with
     # the line it lies against
     cuts = [a + (end + start) // 2 for (_, end), (start, _) in itertools.pairwise(pieces)]

@@ -563,9 +563,15 @@ LONGEST_WORD = 14  # letters; Javanese names run to 13 (KUSUMANINGRUM), two run 
 
 
 # A T where names have an I: at a word's start before a consonant (ILHAM, INDRA, IMAM; but THOMAS,
-# TRI, TJAHJO, TYAS) or at its end after one (LESTARI, WULANDARI; but ROBERT). Both Tesseract
-# models read the I of a blurred 200-dpi list as T alike and sure ("TLHAM", "WULANDART").
-_T_FOR_I = re.compile(r"(?<![A-Z])T(?=[BCDFGKLMNPQTVXZ])|(?<=[BCDFGHJKLMNPQRSTVWXZ])T(?![A-Z])")
+# TRI, TJAHJO, TYAS), at its end after one (LESTARI, WULANDARI; but ROBERT), or between two
+# (KURNIASIH, NI'MAH; but SANTRI, ESTHER, ANTHONY: the witness reads those alike). Both Tesseract
+# models read the I of a blurred 200-dpi list as T alike and sure ("TLHAM", "WULANDART",
+# "KURNIASTH").
+_T_FOR_I = re.compile(
+    r"(?<![A-Z])T(?=[BCDFGKLMNPQTVXZ])"
+    r"|(?<=[BCDFGHJKLMNPQRSTVWXZ])T(?![A-Z])"
+    r"|(?<=[BCDFGHJKLMNPQRSTVWXZ])T(?=[BCDFGHJKLMNPQRSTVWXZ])"
+)
 
 
 def t_for_i(name: str) -> bool:

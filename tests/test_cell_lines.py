@@ -87,3 +87,31 @@ def test_text_height_is_the_glyphs_not_the_band() -> None:
     arr[ink_rows[-1] + 2 : ink_rows[-1] + 4, 90:92] = 0
     reader, box = _reader(Image.fromarray(arr))
     assert reader.text_height(box) == clean
+
+
+def test_dust_close_over_a_line_is_trimmed_off_its_band() -> None:
+    img, _ = _cell(["3173086701717414"], size=15)
+    clean_reader, box = _reader(img)
+    (line,) = clean_reader.line_boxes(box)
+    arr = np.asarray(img).copy()
+    top, bottom = line[1], line[3]
+    # specks scattered over the digits, each a row or two from the next: one band three lines tall
+    for x, y in ((30, top - 3), (60, top - 6), (90, top - 9), (120, top - 12), (75, bottom + 1)):
+        arr[y : y + 2, x : x + 2] = 0
+    reader, box = _reader(Image.fromarray(arr))
+    lines = reader.line_boxes(box)
+    assert len(lines) == 1
+    assert abs(lines[0][1] - top) <= 1 and abs(lines[0][3] - bottom) <= 1
+
+
+def test_faint_digits_are_not_closed_up_as_blank() -> None:
+    from pipelines.cells import _close_gaps
+
+    img, _ = _cell(["3404064505508048"], size=15)
+    arr = np.asarray(img).astype(np.float32)
+    rows, cols = np.flatnonzero((arr < 128).any(axis=1)), np.flatnonzero((arr < 128).any(axis=0))
+    line = arr[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    assert _close_gaps(line.astype(np.uint8)).shape == line.shape  # dark print: nothing to close
+    faint = (255 - (255 - line) * 0.45).astype(np.uint8)  # light toner: strokes 140-255
+    assert faint.min() >= 130
+    assert _close_gaps(faint).shape == faint.shape
