@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw
 
 from pipelines.cells import SMALL_PRINT, OcrCellReader, _stray_specks
@@ -118,3 +119,23 @@ def test_the_guess_keeps_the_words_most_readings_hold() -> None:
     witness = Scripted(("RATNA LESTARI", 0.9))
     name, conf = read_name(OcrCellReader(gray, tess, ruled=False, check=check, witness=witness), box)  # type: ignore[arg-type]
     assert name == "RATNA LESTARI" and conf < NAME_MIN_CONFIDENCE
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "witness", "sure"),
+    [
+        (("DIMAS WIJAYA", 0.93), ("DIMAS WIFAYA", 0.90), ("DIMAS WIJAYA", 0.95), True),
+        (("DIMAS WIJAYA", 0.93), ("DIMAS WIFAYA", 0.90), ("DIMAS WIJAYA", 0.60), False),  # a weak witness
+        (("DIMAS WIFAYA", 0.93), ("DIMAS WIJAYA", 0.90), ("DIMAS WIJAYA", 0.95), False),  # not the first's
+        (("WULAN NIMAH", 0.95), ("WULAN NI'MAH", 0.98), ("WULAN NIMAH", 0.95), False),  # punctuation alone
+    ],
+)
+def test_the_witness_settles_two_name_readings_that_disagree(
+    first: tuple[str, float], second: tuple[str, float], witness: tuple[str, float], sure: bool
+) -> None:
+    gray, box = _cell(first[0], 34)
+    reader = OcrCellReader(gray, Scripted(first), ruled=False, check=Scripted(second), witness=Scripted(witness))  # type: ignore[arg-type]
+    name, conf = read_name(reader, box)
+    assert (conf >= NAME_MIN_CONFIDENCE) is sure
+    if sure:
+        assert name == first[0] and conf == pytest.approx(1 - (1 - first[1]) * (1 - witness[1]))
