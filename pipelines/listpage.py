@@ -464,10 +464,13 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
         readings.append(witnessed)
     if not small:
         readings.append(name_as_printed(reader.read(box, charset=NAME_CHARS, height=NAME_CHECK_HEIGHT, name=True).text))
-    readings += [name_as_printed(t) for t in (respaced(first), respaced(second)) if t]
-    readings += [tidy_punctuation(t) for t in readings if t and not plausible_punctuation(t)]
-    readings += [t for t in map(split_doubled_vowel, readings) if t]
-    guess = max((t for t in readings if t), key=lambda t: _likeliness(t, readings, fits(t), small))
+    # Texts made of the readings (a word break put back, punctuation tidied) are candidates,
+    # but only the engines' readings vote: two made from "SUGIYEM" by its boxes, read so by
+    # both Tesseract models, outvoted it with the witness's "SUGI YEM".
+    made = [name_as_printed(t) for t in (respaced(first), respaced(second)) if t]
+    made += [tidy_punctuation(t) for t in readings + made if t and not plausible_punctuation(t)]
+    made += [t for t in map(split_doubled_vowel, readings + made) if t]
+    guess = max((t for t in readings + made if t), key=lambda t: _likeliness(t, readings, fits(t), small))
     return guess, min(first.confidence, 0.5)
 
 
