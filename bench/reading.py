@@ -5,6 +5,8 @@
     .venv/bin/python -m bench.reading --groups list --list-dpi 150  # the lists at one resolution
     .venv/bin/python -m bench.reading --list-dpi drawn  # one list at a drawn resolution (figures before 2026-11-29)
 
+The report also breaks letters and lists down by resolution ("by_dpi": accuracy, flags, speed).
+
 Generates pages of every kind (synth: letters with and without pasted cards, lists of up to 25
 rows, card photos, photocopy sheets of 1-8 cards, cover and blank pages, text-layer PDFs) over
 the degradations of DOCUMENTS.md, reads each with the pipeline (`pipelines.reading`), and in
@@ -78,6 +80,8 @@ class Tally:
     time_pipeline: Counter[str] = field(default_factory=Counter)
     time_baseline: Counter[str] = field(default_factory=Counter)
     time_pipeline_timed: Counter[str] = field(default_factory=Counter)  # pages also timed by the baseline
+    # letters and lists by resolution ("list@150"): entries, fields right, flagged, and timings
+    by_dpi: dict[str, Counter[str]] = field(default_factory=dict)
 
 
 def _flagged(e: SupporterRead) -> bool:
@@ -256,8 +260,42 @@ def run_generated(t: Tally, args: argparse.Namespace, engines: Engines) -> None:
         if args.groups and group not in args.groups.split(","):
             continue  # the pages (and their numbers) stay those of the full set
         src = PageSource(number=1, image=page.image, text=None, dpi=page.truth.dpi)
+        before = _counts(t)
         reading = timed_read(t, group, src, engines, baseline=i % args.baseline_every == 0)
         score_page(t, page.truth, reading, f"{group}#{i}")
+        if group in ("letter", "list"):
+            t.by_dpi.setdefault(f"{group}@{page.truth.dpi}", Counter()).update(_counts(t) - before)
+
+
+_COUNTED = ("entries", "nik_exact", "name_exact", "birth_ok", "signed_ok", "flagged")
+
+
+def _counts(t: Tally) -> Counter[str]:
+    """What `score_page` and `timed_read` add up, to take the part of one page."""
+    c = Counter({k: getattr(t, k) for k in _COUNTED})
+    c["wrong_unflagged"] = len(t.wrong_unflagged)
+    c["ms_pipeline_timed"] = round(1000 * sum(t.time_pipeline_timed.values()))
+    c["ms_baseline"] = round(1000 * sum(t.time_baseline.values()))
+    return c
+
+
+def by_dpi_report(t: Tally) -> dict[str, dict[str, Any]]:
+    """Per group and resolution: the accuracy, flags and speed of those pages alone."""
+    out: dict[str, dict[str, Any]] = {}
+    for key in sorted(t.by_dpi):
+        c = t.by_dpi[key]
+        n = max(1, c["entries"])
+        out[key] = {
+            "entries": c["entries"],
+            "nik_exact": round(c["nik_exact"] / n, 4),
+            "name_exact": round(c["name_exact"] / n, 4),
+            "birth_date_right": round(c["birth_ok"] / n, 4),
+            "signature_right": round(c["signed_ok"] / n, 4),
+            "flagged": c["flagged"],
+            "wrong_not_flagged": c["wrong_unflagged"],
+            "speed_ratio": round(c["ms_pipeline_timed"] / c["ms_baseline"], 3) if c["ms_baseline"] else None,
+        }
+    return out
 
 
 def run_text_layer(t: Tally, args: argparse.Namespace, engines: Engines) -> dict[str, Any]:
@@ -374,6 +412,7 @@ def main() -> int:
         "card_examples": t.card_wrong_unflagged[:10],
         "speed_ratio_letters_lists": ratio(rows_letters),
         "speed_ratio_cards": ratio(cards),
+        "by_dpi": by_dpi_report(t),
         "seconds_pipeline": {k: round(v, 1) for k, v in t.time_pipeline.items()},
         "seconds_baseline": {k: round(v, 1) for k, v in t.time_baseline.items()},
         **text,
