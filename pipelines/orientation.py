@@ -41,6 +41,7 @@ from pipelines.engines.base import OcrText
 from pipelines.table import components, morph, runs, u8
 
 AXIS_RATIO = 1.15  # profile sharpness of one axis over the other that settles the axis
+UNREAD = 0.2  # confidence of a turn no reading decided
 _FORM_WORDS_TEXT = """NAMA NIK TEMPAT TGL TANGGAL LAHIR JENIS KELAMIN ALAMAT TANDA TANGAN CAP JEMPOL NO RT RW
     KEL DESA KELURAHAN KECAMATAN KABUPATEN KOTA PROVINSI PEKERJAAN AGAMA SURAT PERNYATAAN
     DUKUNGAN PEMILIHAN GUBERNUR WAKIL BUPATI WALIKOTA WALI TAHUN DAN YANG INI DENGAN DI BAWAH
@@ -129,6 +130,11 @@ def make_upright(
         candidates = (quarter, quarter + 180) if ratio >= AXIS_RATIO else (0, 90, 180, 270)
         done = {cheap.rotation: cheap.image} if cheap is not None else {}
         quarter, confidence, method = _read_test(image, candidates, (h_angle, v_angle), engine, done)
+        if len(candidates) == 2 and method == "ocr" and confidence <= UNREAD:
+            # Neither way up of the profiles' axis reads as our words, nor did OSD decide: the
+            # axis itself may be wrong (a bilevel card sheet, three cards in its upper half and
+            # their frames lost to the threshold, had the sharper profile on its side: 1.15).
+            quarter, confidence, method = _read_test(image, (0, 90, 180, 270), (h_angle, v_angle), engine, done)
     if cheap is not None and cheap.rotation == quarter:
         return Upright(cheap.image, quarter, cheap.skew, confidence, method, angles, pixels=cheap.pixels)
     if cheap is not None and (cheap.rotation + 180) % 360 == quarter:
@@ -320,7 +326,7 @@ def _read_test(
         turn = (360 - osd[0]) % 360  # OSD gives the image's clockwise turn; we undo it
         if turn in candidates or len(candidates) == 4:
             return turn, min(1.0, osd[1] / 15), "osd"
-    return best, 0.2, "ocr"
+    return best, UNREAD, "ocr"
 
 
 def word_score(text: str) -> float:

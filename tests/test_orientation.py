@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -85,3 +86,22 @@ def test_a_colour_page_is_turned_as_each_of_its_channels() -> None:
     turned = rotate_array(page, 2.3)
     for c in range(3):
         assert np.array_equal(turned[:, :, c], rotate_array(np.ascontiguousarray(page[:, :, c]), 2.3))
+
+
+def test_a_sheet_whose_profiles_lie_on_the_wrong_axis_is_turned_by_reading() -> None:
+    # A generated bilevel photocopy sheet (fictional people): three cards in its upper half,
+    # their frames lost to the threshold, a stamp over one. The sharper profile lay on its side
+    # (ratio 1.15) and neither way up of that axis read; it was read as "other", turned 270°.
+    from pipelines.domain import PageKind
+    from pipelines.engines.registry import Engines
+    from pipelines.pages import PageSource
+    from pipelines.reading import read_page_image
+
+    image = Image.open(Path(__file__).parent / "data" / "card_sheet_bilevel_stamped.png")
+    engine = Engines()
+    cheap = make_upright(image, None)
+    assert cheap.rotation in (90, 270)  # the profiles' axis, wrong
+    assert make_upright(image, engine.tesseract, cheap=cheap).rotation == 0
+    reading = read_page_image(PageSource(1, image, None, 300), engine).reading
+    assert reading.kind is PageKind.ID_CARDS and reading.rotation == 0
+    assert {"3171015508870275", "3404110203922667"} <= {c.nik for c in reading.id_cards}
