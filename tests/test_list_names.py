@@ -139,3 +139,16 @@ def test_the_witness_settles_two_name_readings_that_disagree(
     assert (conf >= NAME_MIN_CONFIDENCE) is sure
     if sure:
         assert name == first[0] and conf == pytest.approx(1 - (1 - first[1]) * (1 - witness[1]))
+
+
+@pytest.mark.parametrize(
+    ("witness", "sure"),
+    [(("SUKARNI", 0.95), True), (("SUKA RNI", 0.95), False), (("SUKARNI", 0.85), False)],
+)
+def test_the_witness_settles_a_name_only_the_ink_gaps_doubt(witness: tuple[str, float], sure: bool) -> None:
+    gray, box = _cell("SUKA  RNI", 34)  # a letter gap as wide as a word break
+    read = ("SUKARNI", 0.97)
+    reader = OcrCellReader(gray, Scripted(read, read), ruled=False, check=Scripted(read), witness=Scripted(witness))  # type: ignore[arg-type]
+    name, conf = read_name(reader, box)
+    assert (conf >= NAME_MIN_CONFIDENCE) is sure
+    assert name == "SUKARNI" or not sure
