@@ -224,3 +224,22 @@ def test_a_portrait_page_is_never_read_as_a_card_photo() -> None:
 
     page = np.full((1754, 1240, 3), 255, np.uint8)
     assert read_card_photo(page, _BlindEngines(_Refuses(), _Refuses())) is None  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("text", "sex"), [("LAKI-LAKI", "L"), ("PEREMPUAN", "P"), ("L", None), ("ISLAM", None)])
+def test_the_sex_value_is_asked_of_tesseract_first(text: str, sex: str | None) -> None:
+    from PIL import Image, ImageDraw
+
+    from pipelines.engines.tesseract import TesseractEngine
+    from pipelines.idcard import _Box, _sex_by_tesseract
+    from pipelines.normalize import parse_sex
+    from synth.fonts import pil_font
+
+    img = Image.new("RGB", (400, 60), (230, 235, 240))
+    draw, font = ImageDraw.Draw(img), pil_font("sans", False, 26)
+    draw.text((20, 15), text, fill=(20, 20, 20), font=font)
+    x0, y0, x1, y1 = (int(v) for v in draw.textbbox((20, 15), text, font=font))  # the line's box, as detected
+    card = np.ascontiguousarray(np.asarray(img))
+    got = _sex_by_tesseract(card, TesseractEngine(), _Box((x0 - 2, y0 - 2, x1 + 2, y1 + 2), "", 0.0))
+    # a reading stands only when it is the whole word, sure; else RapidOCR reads the line
+    assert (None if got is None else parse_sex(got.text)) == sex
