@@ -150,9 +150,12 @@ def read_page_image(page: PageSource, engines: PageEngines) -> PageResult:
         cards = [replace(c, index=i) for i, c in enumerate(cards, 1)]
         rotation = (turned.rotation + 180) % 360
         return PageResult(replace(reading, id_cards=tuple(cards), rotation=rotation, skew=turned.skew), way_up.image)
-    if reading.kind is not PageKind.LETTER and turned.confidence < UNSURE_TURN and known < FEW_WORDS:
+    sheet = reading.kind is PageKind.ID_CARDS and len(reading.id_cards) >= 2
+    if reading.kind is not PageKind.LETTER and not sheet and turned.confidence < UNSURE_TURN and known < FEW_WORDS:
         # An unsure turn whose lines read as no words of ours may be upside down (a stamp can
         # outvote the text in the orientation test): the page is read the other way up too.
+        # Not a sheet of cards: its cards were read (each card's own way up is tried), and a
+        # letter holds one card (0.6 s a sheet spared, on 2 of 12 sheets).
         flipped = _flipped_letter(turned, engines)
         if flipped is not None:
             image, flipped_reading = flipped
