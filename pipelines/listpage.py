@@ -457,6 +457,10 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
             witnessed, witness_conf = _witness_name(reader, box)
         if witnessed == name and witness_conf >= SPACES_SURE:
             return name, min(confidence, witness_conf)
+        if not small:
+            # asked for the spacing alone, its reading does not join the guess: it "fitted"
+            # the ink as "ERNA'SARI" where both models read ERNA SARI
+            witnessed = None
     elif reader.witness is not None and fits(name) and not t_for_i(name) and _bare(again) != _bare(name):
         # The two Tesseract readings disagree: the witness settles it when it reads the first
         # (the Indonesian model's, grey) exactly and sure, as for a NIK. On seed 2026's list at
@@ -580,9 +584,12 @@ def _bare(name: str) -> str:
 
 def tidy_punctuation(name: str) -> str:
     """A guess without the punctuation that names do not have where it was read (a speck read
-    as a dot after a long word, a dash beside a space): "MUHAMMAD. JUSUF" -> "MUHAMMAD JUSUF"."""
-    s = re.sub(r"([A-Z']{5,})[.,]", r"\1", name)
+    as a dot after a word too long for an initial or a title, a dash beside a space, an
+    apostrophe before a word): "MUHAMMAD. JUSUF" -> "MUHAMMAD JUSUF", "DEWI. WULANDARI",
+    "'SUKARNI"; as `plausible_punctuation` judges them ("MOCH." and "HJ." stay)."""
+    s = re.sub(r"([A-Z']{4,})[.,]", lambda m: m.group(0) if m.group(1) in _LONG_ABBREVIATIONS else m.group(1), name)
     s = re.sub(r"\s*-\s+|\s+-\s*", " ", s)
+    s = re.sub(r"(?<![A-Z])'+", "", s)  # (one at a word's end may be a lost letter's: "SYAFI'" for SYAFI'I)
     return " ".join(s.split())
 
 

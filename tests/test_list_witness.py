@@ -126,6 +126,10 @@ def test_plausible_words(name: str, plausible: bool) -> None:
         ("DWI RUDI- PURNOMO", "DWI RUDI PURNOMO"),
         ("H. JOKO", "H. JOKO"),
         ("ANI-ANGGRAINI", "ANI-ANGGRAINI"),
+        ("DEWI. WULANDARI", "DEWI WULANDARI"),
+        ("MOCH. RIZKI", "MOCH. RIZKI"),
+        ("'SUKARNI", "SUKARNI"),
+        ("NI'MAH", "NI'MAH"),
     ],
 )
 def test_tidy_punctuation(raw: str, tidy: str) -> None:
