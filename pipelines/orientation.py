@@ -42,6 +42,7 @@ from pipelines.table import components, morph, runs, u8
 
 AXIS_RATIO = 1.15  # profile sharpness of one axis over the other that settles the axis
 UNREAD = 0.2  # confidence of a turn no reading decided
+CLEAR_AXIS = 1.5  # profile ratio above which an undecided reading does not put the axis in question
 _FORM_WORDS_TEXT = """NAMA NIK TEMPAT TGL TANGGAL LAHIR JENIS KELAMIN ALAMAT TANDA TANGAN CAP JEMPOL NO RT RW
     KEL DESA KELURAHAN KECAMATAN KABUPATEN KOTA PROVINSI PEKERJAAN AGAMA SURAT PERNYATAAN
     DUKUNGAN PEMILIHAN GUBERNUR WAKIL BUPATI WALIKOTA WALI TAHUN DAN YANG INI DENGAN DI BAWAH
@@ -130,11 +131,15 @@ def make_upright(
         candidates = (quarter, quarter + 180) if ratio >= AXIS_RATIO else (0, 90, 180, 270)
         done = {cheap.rotation: cheap.image} if cheap is not None else {}
         quarter, confidence, method = _read_test(image, candidates, (h_angle, v_angle), engine, done)
-        if len(candidates) == 2 and method == "ocr" and confidence <= UNREAD:
-            # Neither way up of the profiles' axis reads as our words, nor did OSD decide: the
-            # axis itself may be wrong (a bilevel card sheet, three cards in its upper half and
-            # their frames lost to the threshold, had the sharper profile on its side: 1.15).
-            quarter, confidence, method = _read_test(image, (0, 90, 180, 270), (h_angle, v_angle), engine, done)
+        if len(candidates) == 2 and method == "ocr" and confidence <= UNREAD and ratio < CLEAR_AXIS:
+            # Neither way up of the profiles' barely sharper axis reads as our words, nor did
+            # OSD decide: the axis itself may be wrong (a bilevel card sheet, three cards in its
+            # upper half and their frames lost to the threshold, had the sharper profile on its
+            # side: 1.15). The four turns' reading counts only when it decides: undecided, it
+            # turned a one-card sheet with a clear axis (2.3) on its side.
+            again = _read_test(image, (0, 90, 180, 270), (h_angle, v_angle), engine, done)
+            if again[1] > UNREAD:
+                quarter, confidence, method = again
     if cheap is not None and cheap.rotation == quarter:
         return Upright(cheap.image, quarter, cheap.skew, confidence, method, angles, pixels=cheap.pixels)
     if cheap is not None and (cheap.rotation + 180) % 360 == quarter:
