@@ -446,9 +446,10 @@ def _sex_by_tesseract(card: NDArray[np.uint8], tesseract: OcrEngine, box: _Box) 
     except EngineError:
         return None
     text = nfkc(got.text).strip()
-    word = re.sub(r"[^A-Z]", "", _strip_label(text, "sex").upper())
+    value = _strip_label(text, "sex")
+    word = re.sub(r"[^A-Z]", "", value.upper())
     whole = max(fuzz.ratio(word, "LAKILAKI"), fuzz.ratio(word, "PEREMPUAN")) >= 85  # not a lone "L"
-    if got.confidence < SEX_SURE or not whole or parse_sex(_strip_label(text, "sex")) is None:
+    if got.confidence < SEX_SURE or not whole or parse_sex(value) is None:
         return None
     return _Box(box.box, text, got.confidence)
 

@@ -504,7 +504,7 @@ def _likeliness(text: str, readings: list[str], fits: bool, small: bool) -> tupl
     support = sum(sum(w in r for r in bare) for w in words) / max(1, len(words))
     # A T where an I would stand ("WULANDART"), or a word no name starts so ("SUKA RNI": a wide
     # letter gap made a word break of the boxes), is doubt too when another reading has none.
-    words_ok = plausible_words(text) and not t_for_i(text) and plausible_onsets(text)
+    words_ok = name_words(text)
     marks = text.count("'")
     if small:
         return plausible_punctuation(text), words_ok, True, support + fits, marks, readings.count(text)
@@ -571,10 +571,15 @@ def _witness_name(reader: OcrCellReader, box: tuple[int, int, int, int]) -> tupl
     return name_as_printed(got.text) or None, got.confidence
 
 
+def name_words(name: str) -> bool:
+    """Whether a reading's words can be names: none too long or doubling a vowel, no T for an
+    I, every word starting as a name does (`plausible_words`, `t_for_i`, `plausible_onsets`)."""
+    return plausible_words(name) and not t_for_i(name) and plausible_onsets(name)
+
+
 def name_like(name: str) -> bool:
-    """Whether a reading has a name's punctuation and words: where names have them, no T for an
-    I, and every word starting as a name does (its spacing aside)."""
-    return plausible_punctuation(name) and plausible_words(name) and not t_for_i(name) and plausible_onsets(name)
+    """Whether a reading has a name's punctuation and words (its spacing aside)."""
+    return plausible_punctuation(name) and name_words(name)
 
 
 def _bare(name: str) -> str:
