@@ -349,6 +349,9 @@ def name_as_printed(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", nfkc(text))
     s = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).upper()
     s = _NAME_KEEP.sub(" ", re.sub(r"[`’‘´]", "'", s))
+    # After an apostrophe at a word's end names have a vowel (RIFA'I, SYAFI'I): an L there is the
+    # I, read as a lower-case l by the other model ("SYAFI'l"), where the first lost it ("SYAFI'").
+    s = re.sub(r"'L(?![A-Z])", "'I", s)
     s = re.sub(r"\s+([.,])", r"\1", s)  # "H ." -> "H."
     s = re.sub(r"([.,])(?=[A-Z])", r"\1 ", s)  # "H.JOKO" -> "H. JOKO"
     s = re.sub(r"\s*'\s*", "'", s)  # "NI ' MAH" -> "NI'MAH"
@@ -439,10 +442,11 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
     small = reader.witness is not None and reader.small_print(box)
     witnessed, witness_conf = _witness_name(reader, box) if small else (None, 0.0)
     if again == name and fits(name):
-        if reader.witness is None or (confidence >= NAME_SURE and not small and not t_for_i(name)):
+        if reader.witness is None or (confidence >= NAME_SURE and not small and name_words(name)):
             return name, confidence
         # Tesseract agreeing with itself below NAME_SURE was seen wrong ("ANTONTUS", "SIFORUS"
-        # at 0.89): the other engine must read the same.
+        # at 0.89), and above it on words no name has ("NJ WAYAN" for NI WAYAN, both models at
+        # 0.96): the other engine must read the same.
         if witnessed is None:
             witnessed, witness_conf = _witness_name(reader, box)
         if witnessed == name:

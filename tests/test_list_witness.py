@@ -285,6 +285,17 @@ def test_the_guess_prefers_the_i_another_reading_saw_to_a_t() -> None:
     assert read_name(reader, box) == ("NUR LESTARI WULANDARI", 0.5)
 
 
+def test_a_word_no_name_starts_so_needs_the_witness_however_sure() -> None:
+    gray, box = _cell("NI WAYAN MERTAYASA")
+    wrong = ("NJ WAYAN MERTAYASA", 0.99)
+    first, other = Scripted(wrong, wrong), Scripted(wrong)
+    witness = Scripted(("NI WAYAN MERTAYASA", 0.95))
+    reader = OcrCellReader(gray, first, ruled=False, check=other, witness=witness)  # type: ignore[arg-type]
+    assert not reader.small_print(box)
+    assert read_name(reader, box) == ("NI WAYAN MERTAYASA", 0.5)
+    assert witness.calls == 1
+
+
 @pytest.mark.parametrize(
     ("name", "plausible"),
     [

@@ -94,7 +94,14 @@ def test_table_grid_on_generated_page() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "printed"),
-    [("Ni’mah  ahmad", "NI'MAH AHMAD"), ("h .joko", "H. JOKO"), ("H.JOKO", "H. JOKO"), ("ÉKO|", "EKO")],
+    [
+        ("Ni’mah  ahmad", "NI'MAH AHMAD"),
+        ("h .joko", "H. JOKO"),
+        ("H.JOKO", "H. JOKO"),
+        ("ÉKO|", "EKO"),
+        ("DIMAS SYAFI'l", "DIMAS SYAFI'I"),  # the I after a word's last apostrophe, read as l
+        ("O'LEARY", "O'LEARY"),
+    ],
 )
 def test_name_as_printed(raw: str, printed: str) -> None:
     assert name_as_printed(raw) == printed
