@@ -32,6 +32,9 @@ LINE_HEIGHT = 15  # px of ink of a text line as handed to Tesseract
 NAME_HEIGHT = 20  # names: apostrophes and word gaps are lost at 15 px
 NAME_CHECK_HEIGHT = 26  # the second, independent reading of a name
 SMALL_PRINT = 14  # px: capitals shorter are small print (150 dpi: 11-14 px; 200 dpi: 14-18 px)
+# Wide gaps in a line of digits that show them spread out one per box (16 digits: 15 gaps; a
+# grouped NIK, "3173 0108 0974 3135", has 3)
+SPREAD_GAPS = 8
 WITNESS_HEIGHT = 32  # line height handed to the witness engine (it rescales to 48 itself)
 
 
@@ -149,11 +152,14 @@ class OcrCellReader:
         got = engine.read_line(image, charset=charset, timeout=self.seconds_budget)
         return got if got.text else OcrText("", 0.0)
 
-    def has_digit_boxes(self, box: Box) -> bool:
-        """Whether the box holds a row of digit boxes (a NIK printed one digit per box); found
-        while the box was cleaned for a reading of its digits."""
+    def digits_spread(self, box: Box) -> bool:
+        """Whether the box's digits stand apart, one per box (a NIK printed in digit boxes): the
+        boxes were found while the box was cleaned for a reading of its digits, or, where noise
+        broke their thin lines, a line of its ink has a wide gap between most of its digits."""
         self._clean(box, boxed_digits=True)
-        return self._boxed.get(box, False)
+        if self._boxed.get(box, False):
+            return True
+        return any(_wide_gaps(line)[1] >= SPREAD_GAPS for _, line in self._lines(box, boxed_digits=True) or [])
 
     def read_each_line(self, box: Box, *, height: int = LINE_HEIGHT) -> list[OcrLine]:
         """Every text line inside `box` on its own, boxed in page coordinates."""
@@ -328,18 +334,25 @@ def _close_gaps(line: Gray) -> Gray:
     line's own level, not mid-grey: faint toner and blur left a 150-dpi NIK's strokes lighter,
     and mid-grey cut them away as blank, to half the line's width ("3404645541"). (A stamp's
     grey over the digits then counts as ink, and leaves the gaps it covers open.)"""
+    return np.ascontiguousarray(line[:, _wide_gaps(line)[0]])
+
+
+def _wide_gaps(line: Gray) -> tuple[NDArray[np.bool_], int]:
+    """(the columns of a line to keep, every wide blank gap narrowed to a letter space; how
+    many gaps were so wide)."""
     h = line.shape[0]
     ink_level = max(128.0, cv2.threshold(line, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0])
     inked: NDArray[np.bool_] = np.asarray((line < ink_level).any(axis=0), dtype=bool)
     blank: list[bool] = [not v for v in inked.tolist()]
     limit = max(2, int(h * 0.3))
     keep = np.ones(line.shape[1], dtype=bool)
-    run = 0
+    run, wide = 0, 0
     for x, empty in enumerate(blank):
         run = run + 1 if empty else 0
         if run > limit:
             keep[x] = False
-    return np.ascontiguousarray(line[:, keep])
+            wide += run == limit + 1
+    return keep, wide
 
 
 def _edge_slivers(ink: Gray) -> Gray:

@@ -691,7 +691,7 @@ def read_nik(
     # The second reading is never the same image as the first, so never the same mistake by
     # construction, and also differs in its preparation: gaps kept as printed (closing them
     # welded a blurred "3135" into "3115"), unless the digits stand one per box, spread out.
-    spread = reader.has_digit_boxes(box)
+    spread = reader.digits_spread(box)
     small = reader.small_print(box, boxed_digits=True)
     if small:
         # Small print (150 dpi: digits of 11-13 px) read at 15 px, as larger print is, lost a
