@@ -425,9 +425,17 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
     if not plausible_length(name, reader.expected_chars(box)):
         return name, min(first.confidence, 0.5)  # far more or less text than ink: a stamp, a scribble
     lines, gaps = reader.gaps(box)
+    # An apostrophe that all three engines lost (SA'DULLAH, NI'MAH read so at 150 dpi, sure)
+    # still shows in the ink, as a mark at the capitals' top.
+    marks = reader.high_marks(box)
 
     def fits(text: str) -> bool:
-        return plausible_punctuation(text) and plausible_words(text) and spaces_agree(text, lines, gaps)
+        return (
+            plausible_punctuation(text) and plausible_words(text) and spaces_agree(text, lines, gaps) and marked(text)
+        )
+
+    def marked(text: str) -> bool:
+        return text.count("'") >= marks
 
     # The second reading is by the other model, black on white, at another scale: never the
     # same image and model as the first (the grey readings merged "RATNA THERESIA" at three
@@ -449,9 +457,12 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
         # 0.96): the other engine must read the same.
         if witnessed is None:
             witnessed, witness_conf = _witness_name(reader, box)
-        if witnessed == name:
+        # (a T for an I, a word no name starts so: only a sure witness: "HARYANTG" at 0.40)
+        if witnessed == name and (name_words(name) or witness_conf >= WITNESS_FLOOR):
             return name, confidence
-    elif again == name and reader.witness is not None and confidence >= SPACES_SURE and name_like(name):
+    elif (
+        again == name and reader.witness is not None and confidence >= SPACES_SURE and name_like(name) and marked(name)
+    ):
         # Only the ink's gaps doubt a name both models read alike (a wide letter gap: "SITI",
         # "SUKARNI"): the witness settles that too when it reads the very same, word breaks
         # included, and sure. On seed 2026's list at 150, 200 and 300 dpi: 67 names more sure,

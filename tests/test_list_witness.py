@@ -285,6 +285,26 @@ def test_the_guess_prefers_the_i_another_reading_saw_to_a_t() -> None:
     assert read_name(reader, box) == ("NUR LESTARI WULANDARI", 0.5)
 
 
+def test_an_apostrophe_all_engines_lost_still_shows_in_the_ink() -> None:
+    gray, box = _cell("DIMAS SA'DULLAH", size=15)  # small print: the witness reads every name
+    lost = ("DIMAS SADULLAH", 0.99)
+    reader = OcrCellReader(gray, Scripted(lost), ruled=False, check=Scripted(lost), witness=Scripted(lost))  # type: ignore[arg-type]
+    assert reader.small_print(box) and reader.high_marks(box) == 1
+    assert read_name(reader, box)[1] == 0.5
+    plain, plain_box = _cell("DIMAS SADULLAH", size=15)
+    assert OcrCellReader(plain, Scripted(), ruled=False).high_marks(plain_box) == 0  # type: ignore[arg-type]
+
+
+def test_a_t_for_an_i_in_small_print_needs_a_sure_witness() -> None:
+    gray, box = _cell("RUDI HARYANTO", size=15)
+    wrong = ("RUDI HARYANTG", 0.99)
+    for witness_conf, sure in ((0.40, False), (0.9, True)):
+        witness = Scripted(("RUDI HARYANTG", witness_conf))
+        reader = OcrCellReader(gray, Scripted(wrong), ruled=False, check=Scripted(wrong), witness=witness)  # type: ignore[arg-type]
+        assert reader.small_print(box)
+        assert (read_name(reader, box)[1] > 0.5) is sure
+
+
 def test_a_word_no_name_starts_so_needs_the_witness_however_sure() -> None:
     gray, box = _cell("NI WAYAN MERTAYASA")
     wrong = ("NJ WAYAN MERTAYASA", 0.99)
