@@ -118,9 +118,10 @@ def make_upright(
         ink = _ink_points(gray)
         if ink is None:
             return Upright(image, 0, 0.0, 1.0, "blank")
-        ys, xs = ink
+        ys, xs, (hy, hx), (vy, vx) = ink
         h_angle, h_score = _best_angle(xs, ys)
         v_angle, v_score = _best_angle(ys, xs)
+        h_angle, v_angle = _ruled_angle(hx, hy, h_angle), _ruled_angle(vy, vx, v_angle)
         ratio = max(h_score, v_score) / max(min(h_score, v_score), 1e-9)
         quarter = 90 if v_score > h_score else 0
         cheap = None
@@ -229,7 +230,12 @@ def _turn(image: Image.Image, clockwise: int) -> Image.Image:
 # ---- projection profiles -------------------------------------------------------------------------
 
 
-def _ink_points(gray: NDArray[np.uint8]) -> tuple[NDArray[np.float64], NDArray[np.float64]] | None:
+_Points = tuple[NDArray[np.float64], NDArray[np.float64]]
+
+
+def _ink_points(gray: NDArray[np.uint8]) -> tuple[NDArray[np.float64], NDArray[np.float64], _Points, _Points] | None:
+    """(y, x of the text's ink, ruling removed; y, x of horizontal ruling; of vertical ruling)
+    on a copy of WORK_SIZE."""
     h, w = gray.shape
     scale = WORK_SIZE / max(h, w)
     small = cv2.resize(gray, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
@@ -247,7 +253,27 @@ def _ink_points(gray: NDArray[np.uint8]) -> tuple[NDArray[np.float64], NDArray[n
     if len(xs) > 150_000:
         pick = np.random.default_rng(0).choice(len(xs), 150_000, replace=False)
         ys, xs = ys[pick], xs[pick]
-    return ys.astype(np.float64), xs.astype(np.float64)
+    hy, hx = np.nonzero(horiz)
+    vy, vx = np.nonzero(vert)
+    ruled = ((hy.astype(np.float64), hx.astype(np.float64)), (vy.astype(np.float64), vx.astype(np.float64)))
+    return ys.astype(np.float64), xs.astype(np.float64), *ruled
+
+
+RULED_LINES = 2  # page-wide lines' worth of ruling along an axis that measure its skew
+RULED_SPAN = 1.0  # degrees either side of the text's angle searched on the ruling
+
+
+def _ruled_angle(xs: NDArray[np.float64], ys: NDArray[np.float64], text_angle: float) -> float:
+    """The skew measured on the ruling along an axis (a table's lines, a form's), near the
+    text's: text profiles peak broadly on a table of short cells (a 300-dpi list measured
+    -0.6 deg, its ruling -0.1, and at 0.5 deg off over its 3000-px width the grid was not
+    found and the page's 15 supporters were lost). The text's angle where there is no ruling."""
+    if len(xs) < RULED_LINES * WORK_SIZE * 0.8:
+        return text_angle
+    fine = np.arange(text_angle - RULED_SPAN, text_angle + RULED_SPAN + 0.01, 0.1)
+    fine = fine[np.abs(fine) <= MAX_SKEW + 0.01]
+    scores = [_profile_score(xs, ys, a) for a in fine]
+    return float(fine[int(np.argmax(scores))])
 
 
 def _profile_score(xs: NDArray[np.float64], ys: NDArray[np.float64], angle: float) -> float:

@@ -266,3 +266,22 @@ def test_the_caption_is_read_from_inside_the_signature_box() -> None:
     assert caption is not None and "TANDA" in caption.text.upper()
     assert caption.box[0] > 800 and caption.box[3] < 1400
     assert find_caption(gray, OcrCellReader(gray, engines().tesseract, ruled=False), []) is None
+
+
+def test_a_stamp_whose_outer_ring_fades_over_a_fifth_is_still_found() -> None:
+    # seen (seed 7, a 300-dpi list): a grey stamp over the last rows, its outer ring faint where
+    # it crossed the ruling (0.79 of it inked, its inner ring whole); not found, its two empty
+    # signature boxes were read as signed.
+    from pipelines.signature import find_stamps
+
+    image = Image.new("L", (3508, 2480), 255)
+    draw = ImageDraw.Draw(image)
+    for y in range(300, 2300, 110):
+        draw.line((200, y, 3300, y), fill=0, width=5)
+    cx, cy, r = 2800, 1900, 230
+    draw.ellipse((cx - 0.64 * r, cy - 0.64 * r, cx + 0.64 * r, cy + 0.64 * r), outline=110, width=8)
+    draw.arc((cx - r, cy - r, cx + r, cy + r), start=75, end=360, fill=110, width=10)  # 75 deg faded away
+    found = find_stamps(np.asarray(image))
+    assert len(found) == 1
+    x, y, radius = found[0]
+    assert abs(x - cx) < 20 and abs(y - cy) < 20 and abs(radius - r) < 0.12 * r

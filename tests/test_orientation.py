@@ -105,3 +105,20 @@ def test_a_sheet_whose_profiles_lie_on_the_wrong_axis_is_turned_by_reading() -> 
     reading = read_page_image(PageSource(1, image, None, 300), engine).reading
     assert reading.kind is PageKind.ID_CARDS and reading.rotation == 0
     assert {"3171015508870275", "3404110203922667"} <= {c.nik for c in reading.id_cards}
+
+
+def test_a_table_is_deskewed_by_its_ruling() -> None:
+    """A 300-dpi list of short cells (seed 7's bench page 64): its text profiles peak broadly
+    (-0.6 deg for a page skewed 0.1), and at that angle its grid was not found and its 15
+    supporters were lost; its ruling measures the skew."""
+    from pipelines.table import find_grid
+    from synth.degrade import Degradation, degrade
+    from synth.people import make_people
+    from synth.render import render_list
+
+    page = render_list(make_people(810, 7)[350:500], "7:list300", 300)[0]
+    assert page.truth.supporters[0].name == "ENDANG NOVITASARI"
+    scan = degrade(page, "7:d64", Degradation(skew=0.1, noise=0.4, toner=0.59, grayscale=True, jpeg_quality=64))
+    upright = make_upright(scan.image, None)
+    assert abs(upright.skew + 0.1) <= 0.15
+    assert find_grid(upright.gray()) is not None
