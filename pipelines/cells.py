@@ -222,9 +222,8 @@ class OcrCellReader:
             return 0
         count = 0
         for (a, b, c0, c1), _ in lines:
-            band = np.ascontiguousarray(ink[a:b, c0:c1])
-            glyph = _glyph_height(band) or (b - a)
-            n, _, stats, _ = components(band)
+            n, _, stats, _ = components(np.ascontiguousarray(ink[a:b, c0:c1]))
+            glyph = _glyph_of(n, stats) or (b - a)
             tops = [int(stats[i, cv2.CC_STAT_TOP]) for i in range(1, n) if stats[i, cv2.CC_STAT_HEIGHT] >= 0.6 * glyph]
             cap_top = float(np.median(tops)) if tops else 0.0
             for i in range(1, n):
