@@ -163,8 +163,11 @@ def read_list(gray: Gray, reader: CellReader, layout: ListLayout, stamps: tuple[
         # The row number is the row's place in the table (as the truth and the operator count),
         # not the count of rows read: an unread row must not shift the ones below it.
         row = _read_row(gray, reader, grid, r, cols, r - first + 1, text_height, stamps)
-        if not out and r == filled[0] and _numbering_row(row):
-            continue  # the "(1) (2) (3) ..." row under the header that noise made look filled
+        if not out and r == filled[0] == layout.header_row + 1 and _numbering_row(row):
+            # the "(1) (2) (3) ..." row under the header that noise made look filled; not a row
+            # below one found so (a stamp over the first supporter's row left no NIK and two
+            # letters of the name, and the supporter was dropped unflagged)
+            continue
         out.append(row)
     if not out:
         notes.append("list table without filled rows")

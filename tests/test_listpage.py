@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from pipelines.cells import OcrCellReader
-from pipelines.domain import Reason
+from pipelines.domain import Reason, SupporterRead
 from pipelines.engines.tesseract import TesseractEngine
 from pipelines.listpage import (
     find_layout,
@@ -142,3 +142,35 @@ def test_no_table_no_layout() -> None:
     blank = np.full((1100, 800), 255, np.uint8)
     assert find_grid(blank) is None
     assert find_layout(blank, OcrCellReader(blank, engine())) is None
+
+
+def test_a_garbled_first_row_under_the_numbering_row_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seen (seed 7, a 200-dpi list): a stamp over the first supporter's row, right under the
+    "(1) (2) (3)" row, left no NIK and two letters of the name; taken for the numbering row, the
+    supporter was dropped unflagged. Only the row under the header may be that row."""
+    import dataclasses
+
+    from pipelines import listpage
+    from synth.people import make_people
+    from synth.render import render_list
+
+    for seed in range(40):  # a page whose form prints the numbering row
+        page = render_list(make_people(3, seed=seed), seed=seed, dpi=200, rows_per_page=5)[0]
+        gray = np.ascontiguousarray(np.asarray(page.image.convert("L")))
+        reader = OcrCellReader(gray, engine())
+        layout = find_layout(gray, reader)
+        assert layout is not None
+        cols = layout.columns
+        if listpage._first_body_row(reader, layout.grid, layout.header_row, cols) > layout.header_row + 1:
+            break
+    else:
+        pytest.fail("no generated list with a numbering row")
+    real = listpage._read_row
+
+    def stamped(*args: object, **kwargs: object) -> SupporterRead:
+        row = real(*args, **kwargs)  # type: ignore[arg-type]
+        return dataclasses.replace(row, nik=None, name="HE") if row.row == 1 else row
+
+    monkeypatch.setattr(listpage, "_read_row", stamped)
+    got = read_list(gray, reader, layout).supporters
+    assert [s.row for s in got] == [1, 2, 3]
