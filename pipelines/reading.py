@@ -57,6 +57,7 @@ from pipelines.orientation import (
     heading_turn,
     make_upright,
     other_axis,
+    ruled_turn,
     to_gray,
     word_score,
 )
@@ -111,6 +112,12 @@ def read_page_image(page: PageSource, engines: PageEngines) -> PageResult:
     found = _try_list(cheap.image, gray, grid, engines)
     if found is not None:
         return _turned(found, cheap.rotation, cheap.skew)
+    if grid is None and (ruled := ruled_turn(page.image, cheap)) is not None:
+        # no grid at the text's angle on a page ruled like a table: its ruling's angle
+        ruled_gray = ruled.gray()
+        found = _try_list(ruled.image, ruled_gray, find_grid(ruled_gray), engines)
+        if found is not None:
+            return _turned(found, ruled.rotation, ruled.skew)
     if grid is not None and grid.cols >= 4 and (side := other_axis(page.image, cheap)) is not None:
         # A ruled table whose header reads neither way up may lie on its side: on a dense list
         # the columns of left-aligned values can make the sharper profile (a 200-dpi list was

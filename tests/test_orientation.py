@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from pipelines.engines.tesseract import TesseractEngine
-from pipelines.orientation import make_upright, rotate_small
+from pipelines.orientation import make_upright, rotate_small, ruled_turn
 from pipelines.pages import iter_pages
 from tests.shared import EXTERNAL
 
@@ -110,7 +110,7 @@ def test_a_sheet_whose_profiles_lie_on_the_wrong_axis_is_turned_by_reading() -> 
 def test_a_table_is_deskewed_by_its_ruling() -> None:
     """A 300-dpi list of short cells (seed 7's bench page 64): its text profiles peak broadly
     (-0.6 deg for a page skewed 0.1), and at that angle its grid was not found and its 15
-    supporters were lost; its ruling measures the skew."""
+    supporters were lost; its ruling measures the skew, and is asked when no grid is found."""
     from pipelines.table import find_grid
     from synth.degrade import Degradation, degrade
     from synth.people import make_people
@@ -119,6 +119,6 @@ def test_a_table_is_deskewed_by_its_ruling() -> None:
     page = render_list(make_people(810, 7)[350:500], "7:list300", 300)[0]
     assert page.truth.supporters[0].name == "ENDANG NOVITASARI"
     scan = degrade(page, "7:d64", Degradation(skew=0.1, noise=0.4, toner=0.59, grayscale=True, jpeg_quality=64))
-    upright = make_upright(scan.image, None)
-    assert abs(upright.skew + 0.1) <= 0.15
+    upright = ruled_turn(scan.image, make_upright(scan.image, None))
+    assert upright is not None and abs(upright.skew + 0.1) <= 0.15
     assert find_grid(upright.gray()) is not None
