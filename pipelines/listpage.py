@@ -452,7 +452,12 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
     # guesses were right on 92.4 against 90.4 % of the names of a generated 150-dpi list).
     small = reader.witness is not None and reader.small_print(box)
     witnessed, witness_conf = _witness_name(reader, box) if small else (None, 0.0)
-    if again == name and fits(name):
+    # The first engine's own character boxes showing a word break it did not read: never sure
+    # (at 150 dpi all three engines read "SYAMSULANDI SITORUS" alike, 0.95, its gap a pixel;
+    # on seed 7's 150-dpi list 5 right names of 282 more in doubt).
+    boxed = respaced(first)
+    boxes_agree = boxed is None or name_as_printed(boxed) == name
+    if again == name and fits(name) and boxes_agree:
         if reader.witness is None or (confidence >= NAME_SURE and not small and name_words(name)):
             return name, confidence
         # Tesseract agreeing with itself below NAME_SURE was seen wrong ("ANTONTUS", "SIFORUS"
@@ -464,7 +469,12 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
         if witnessed == name and (name_words(name) or witness_conf >= WITNESS_FLOOR):
             return name, confidence
     elif (
-        again == name and reader.witness is not None and confidence >= SPACES_SURE and name_like(name) and marked(name)
+        again == name
+        and reader.witness is not None
+        and confidence >= SPACES_SURE
+        and name_like(name)
+        and marked(name)
+        and boxes_agree
     ):
         # Only the ink's gaps doubt a name both models read alike (a wide letter gap: "SITI",
         # "SUKARNI"): the witness settles that too when it reads the very same, word breaks
@@ -479,7 +489,9 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
             # asked for the spacing alone, its reading does not join the guess: it "fitted"
             # the ink as "ERNA'SARI" where both models read ERNA SARI
             witnessed = None
-    elif reader.witness is not None and fits(name) and not t_for_i(name) and _bare(again) != _bare(name):
+    elif (
+        reader.witness is not None and fits(name) and boxes_agree and not t_for_i(name) and _bare(again) != _bare(name)
+    ):
         # The two Tesseract readings disagree: the witness settles it when it reads the first
         # (the Indonesian model's, grey) exactly and sure, as for a NIK. On seed 2026's list at
         # 150, 200 and 300 dpi, 56 names more were sure so, none wrong. Not where the two differ
@@ -500,7 +512,7 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
     # Texts made of the readings (a word break put back, punctuation tidied) are candidates,
     # but only the engines' readings vote: two made from "SUGIYEM" by its boxes, read so by
     # both Tesseract models, outvoted it with the witness's "SUGI YEM".
-    made = [name_as_printed(t) for t in (respaced(first), respaced(second)) if t]
+    made = [name_as_printed(t) for t in (boxed, respaced(second)) if t]
     made += [tidy_punctuation(t) for t in readings + made if t and not plausible_punctuation(t)]
     made += [t for t in map(split_doubled_vowel, readings + made) if t]
     guess = max((t for t in readings + made if t), key=lambda t: _likeliness(t, readings, fits(t), small))

@@ -305,6 +305,37 @@ def test_a_t_for_an_i_in_small_print_needs_a_sure_witness() -> None:
         assert (read_name(reader, box)[1] > 0.5) is sure
 
 
+class _Boxed(Scripted):
+    """Reads "SYAMSULANDI SITORUS" sure, its own character boxes a word gap wide between L and A."""
+
+    def read_line(self, image: object, *, charset: str | None = None, timeout: float = 10.0) -> OcrText:
+        self.calls += 1
+        text = "SYAMSULANDI SITORUS"
+        symbols: list[tuple[str, float]] = []
+        boxes: list[tuple[int, int, int, int]] = []
+        x = 0
+        for i, ch in enumerate(text):
+            if ch == " ":
+                x += 12
+                continue
+            x += 10 if i == 7 else 2  # the lost break: after SYAMSUL, before ANDI
+            symbols.append((ch, 0.99))
+            boxes.append((x, 0, x + 10, 20))
+            x += 10
+        return OcrText(text, 0.99, tuple(symbols), tuple(boxes))
+
+
+def test_a_word_break_the_engine_s_own_boxes_show_is_doubt() -> None:
+    # At 150 dpi all three engines read "SYAMSULANDI SITORUS" alike and sure (the gap a pixel).
+    gray, box = _cell("SYAMSULANDI SITORUS", size=15)
+    same = ("SYAMSULANDI SITORUS", 0.99)
+    witness = Scripted(("SYAMSULANDI SITORUS", 0.95))
+    reader = OcrCellReader(gray, _Boxed(), ruled=False, check=Scripted(same), witness=witness)  # type: ignore[arg-type]
+    assert reader.small_print(box)
+    name, confidence = read_name(reader, box)
+    assert confidence == 0.5 and name in ("SYAMSUL ANDI SITORUS", "SYAMSULANDI SITORUS")
+
+
 def test_a_word_no_name_starts_so_needs_the_witness_however_sure() -> None:
     gray, box = _cell("NI WAYAN MERTAYASA")
     wrong = ("NJ WAYAN MERTAYASA", 0.99)
