@@ -349,6 +349,12 @@ def _find_layout_fast(card: NDArray[np.uint8], rapid: _LineFinder, tesseract: Oc
         if _digit_count(seen.text) >= 12:
             nik_row, nik_box = i, seen
             break
+    if nik_row is None and tesseract is not None and (by_labels := _nik_row_by_labels(card, rows, tesseract)):
+        # A stamp over the NIK line hid it from the detector (seed 2026's sheet 111: the ring
+        # across "NIK :3404", the card dropped unseen): the labels under it place it.
+        seen = _recognise_nik(card, rapid, by_labels[1])
+        if _digit_count(seen.text) >= NIK_SEEN:
+            nik_row, nik_box = by_labels[0], seen
     if nik_row is None or nik_box is None:
         return _Layout(None, {}, 0)
     below = rows[nik_row + 1 : nik_row + 4]
@@ -363,7 +369,7 @@ def _find_layout_fast(card: NDArray[np.uint8], rapid: _LineFinder, tesseract: Oc
     # The header's two lines above the NIK: they tell a card from a letter's block of
     # labelled lines, and are read only if the name leaves that open (`_Found`). Three rows
     # are taken, since a stamp over the card's corner adds a row of its own.
-    head = tuple(_line_start(row) for row in rows[max(0, nik_row - 3) : nik_row])
+    head = tuple(b for row in rows[max(0, nik_row - 3) : nik_row] for b in _line_starts(row))
     flat = [b for boxes in wanted for b in boxes]
     read = iter(_recognise(card, rapid, flat))
     values: dict[str, _Value] = {}
@@ -388,6 +394,51 @@ def _find_layout_fast(card: NDArray[np.uint8], rapid: _LineFinder, tesseract: Oc
     return _Layout(nik_box, layout.values, layout.labels_found, head_boxes=head)
 
 
+LABEL_HEIGHT = 20  # px of a label handed to Tesseract
+# The labels under the NIK, in the order every e-KTP prints them (letters only, upper case).
+_CARD_LABELS = (
+    "NAMA", "TEMPATTGLLAHIR", "JENISKELAMIN", "ALAMAT", "RTRW", "KELDESA", "KECAMATAN", "AGAMA",
+    "STATUSPERKAWINAN", "PEKERJAAN", "KEWARGANEGARAAN", "BERLAKUHINGGA",
+)  # fmt: skip
+NIK_SEEN = 8  # digits that must show in a NIK line placed by the labels (a stamp hides the rest)
+
+
+def _nik_row_by_labels(
+    card: NDArray[np.uint8], rows: list[list[_Box]], tesseract: OcrEngine
+) -> tuple[int, _Box] | None:
+    """(the NIK row, its value's box) placed by the labels under it, when the detector lost
+    the line (a stamp's ring across it): the rows led by a box at the left edge read by
+    Tesseract (short printed words it reads well), Nama among them and two more of the
+    card's labels in the card's order below it; the NIK row is the nearest row above Nama
+    with a wide box. Its value runs from the value column (where the labelled rows' values
+    start) to that box's right end. Only asked when no NIK line was found: on a card under a
+    stamp, or a card-shaped piece of a letter."""
+    led = [i for i, row in enumerate(rows) if row[0].box[0] < CARD_WIDTH * 0.12][:8]
+    labels: list[tuple[int, int]] = []  # (row, label's place in the card's order)
+    for i in led:
+        gray = u8(cv2.cvtColor(crop_line(card, rows[i][0].box), cv2.COLOR_RGB2GRAY))
+        try:
+            got = tesseract.read_line(prepare_line(gray, LABEL_HEIGHT), timeout=2.0)
+        except EngineError:
+            return None
+        letters = "".join(ch for ch in nfkc(got.text).split(":")[0].upper() if ch.isalpha())
+        place = max(range(len(_CARD_LABELS)), key=lambda k: fuzz.ratio(letters, _CARD_LABELS[k]))
+        if letters and fuzz.ratio(letters, _CARD_LABELS[place]) >= 75:
+            labels.append((i, place))
+    name = next((i for i, place in labels if place == 0), None)
+    below = [place for i, place in labels if name is not None and i > name]
+    if name is None or len(below) < 2 or below != sorted(below):
+        return None
+    for i in range(name - 1, max(-1, name - 3), -1):
+        widest = max(rows[i], key=_width)
+        if _width(widest) >= CARD_WIDTH * 0.2 and widest.box[2] > CARD_WIDTH * 0.4:
+            starts = sorted(rows[k][1].box[0] for k, _ in labels if len(rows[k]) > 1)
+            value_x = starts[len(starts) // 2] if starts else round(CARD_WIDTH * 0.25)  # the value column
+            y0, y1 = min(b.box[1] for b in rows[i]), max(b.box[3] for b in rows[i])
+            return i, _Box((min(value_x, widest.box[0]), y0, widest.box[2], y1), "", 0.0)
+    return None
+
+
 _HEADER_WORDS = ("PROVINSI", "KABUPATEN", "KOTA")
 
 
@@ -405,12 +456,16 @@ def _no() -> bool:
     return False
 
 
-def _line_start(row: list[_Box]) -> _Box:
+def _line_starts(row: list[_Box]) -> list[_Box]:
     """The first word or two of a row's widest box (the header line, not a stamp's letters
     beside it), cut to about seven times its height: the recogniser's narrowest input
-    holds "PROVINSI JAWA"."""
-    x0, y0, x1, y1 = max(row, key=_width).box
-    return _Box((x0, y0, min(x1, x0 + 7 * (y1 - y0)), y1), "", 0.0)
+    holds "PROVINSI JAWA". Also of its first box, when that is another a word wide: a
+    stamp's ring across the line cut "PROVINSI" off the rest (seed 2026's sheet 111)."""
+    widest, first = max(row, key=_width), row[0]
+    starts = [widest]
+    if first is not widest and _width(first) >= 2.5 * (first.box[3] - first.box[1]):
+        starts.insert(0, first)
+    return [_Box((x0, y0, min(x1, x0 + 7 * (y1 - y0)), y1), "", 0.0) for x0, y0, x1, y1 in (b.box for b in starts)]
 
 
 def _is_header(text: str) -> bool:

@@ -93,6 +93,27 @@ def test_a_generated_sheet_is_read_card_by_card(engines: object) -> None:
         assert card.name == person.name.replace("'", "").replace(".", "") or card.confidence < 0.6
 
 
+def test_a_card_whose_nik_line_a_stamp_crosses_is_found_and_flagged(engines: object) -> None:
+    """Seed 2026's bench sheet 111, regenerated: a bilevel copy of three cards, a stamp's ring
+    across the third card's "NIK :3404" and its name. The detector lost the NIK line, so the
+    card was dropped unseen; its labels place the line, and the card is reported, in doubt."""
+    from pipelines.pages import PageSource
+    from pipelines.reading import read_page_image
+    from synth.card_pages import render_card_sheet
+    from synth.degrade import Degradation, degrade
+    from synth.people import make_people
+
+    people = make_people(810, 2026)[679:682]
+    page = render_card_sheet(people, "2026:s179", 300)
+    recipe = Degradation(noise=4.85, speckle=0.00057, blur=0.96, stamp=True, bilevel=True)
+    scan = degrade(page, "2026:d111", recipe)
+    cards = read_page_image(PageSource(number=1, image=scan.image, text=None, dpi=300), engines).reading.id_cards  # type: ignore[arg-type]
+    assert len(cards) == 3
+    third = next(c for c in cards if c.bbox is not None and c.bbox[1] > scan.image.height // 4)
+    assert third.nik in (people[2].nik, None)
+    assert third.nik == people[2].nik or Reason.NIK_UNREADABLE in third.reasons
+
+
 def test_a_letter_without_a_card_yields_none(engines: object) -> None:
     render = pytest.importorskip("synth.render")
     people = pytest.importorskip("synth.people").make_people(6, seed=3)
