@@ -62,7 +62,7 @@ from pipelines.orientation import (
     word_score,
 )
 from pipelines.pages import PageSource
-from pipelines.signature import find_stamps
+from pipelines.signature import find_stamps, print_under_stamps
 from pipelines.table import Grid, components, find_grid, grid_from_rulings, u8
 from pipelines.textlayer import text_lines
 
@@ -109,13 +109,13 @@ def read_page_image(page: PageSource, engines: PageEngines) -> PageResult:
     cheap = make_upright(page.image, None)
     gray = cheap.gray()
     grid = find_grid(gray)
-    found = _try_list(cheap.image, gray, grid, engines)
+    found = _try_list(cheap, gray, grid, engines)
     if found is not None:
         return _turned(found, cheap.rotation, cheap.skew)
     if grid is None and (ruled := ruled_turn(page.image, cheap)) is not None:
         # no grid at the text's angle on a page ruled like a table: its ruling's angle
         ruled_gray = ruled.gray()
-        found = _try_list(ruled.image, ruled_gray, find_grid(ruled_gray), engines)
+        found = _try_list(ruled, ruled_gray, find_grid(ruled_gray), engines)
         if found is not None:
             return _turned(found, ruled.rotation, ruled.skew)
     if grid is not None and grid.cols >= 4 and (side := other_axis(page.image, cheap)) is not None:
@@ -123,7 +123,7 @@ def read_page_image(page: PageSource, engines: PageEngines) -> PageResult:
         # the columns of left-aligned values can make the sharper profile (a 200-dpi list was
         # read as "other", turned 270°, and its 25 supporters lost).
         side_gray = side.gray()
-        found = _try_list(side.image, side_gray, find_grid(side_gray), engines)
+        found = _try_list(side, side_gray, find_grid(side_gray), engines)
         if found is not None:
             return _turned(found, side.rotation, side.skew)
     # A letter's title, read the right way up on the cheap turn, settles the turn by itself
@@ -135,7 +135,7 @@ def read_page_image(page: PageSource, engines: PageEngines) -> PageResult:
     if turned.method != "heading" and (turned.rotation, turned.skew) != (cheap.rotation, cheap.skew):
         gray = turned.gray()
         grid = find_grid(gray)
-        found = _try_list(turned.image, gray, grid, engines)
+        found = _try_list(turned, gray, grid, engines)
         if found is not None:
             return _turned(found, turned.rotation, turned.skew)
     reading, known = _read_text_page(turned.rgb(), gray, engines, grid, turned.heading)
@@ -205,11 +205,12 @@ def _turned(found: tuple[PageReading, Image.Image, bool], rotation: int, skew: f
 
 
 def _try_list(
-    image: Image.Image, gray: Any, grid: Grid | None, engines: PageEngines
+    upright: Upright, gray: Any, grid: Grid | None, engines: PageEngines
 ) -> tuple[PageReading, Image.Image, bool] | None:
     """(reading, the image its boxes refer to, whether that image was turned 180° more), or
     None when the page holds no supporter list."""
     tess = engines.tesseract
+    image = upright.image
     if grid is not None and grid.cols >= 4:
         # A ruled table whose header does not read may be upside down (orientation is a
         # guess on noisy pages): the header row, read both ways, settles it. The way tried
@@ -219,10 +220,17 @@ def _try_list(
         for flipped in (True, False) if last < 0.7 * first else (False, True):
             view = np.ascontiguousarray(gray[::-1, ::-1]) if flipped else gray
             table = grid.turned(view.shape[1], view.shape[0]) if flipped else grid
-            reader = OcrCellReader(view, tess, witness=engines.rapid, check=engines.tesseract_check)
+            # On a colour page the print under a stamp is read with the stamp's ink faded
+            # (seed 7's 300-dpi lists: NIKs under a blue ring unread); signatures as they are.
+            stamps = tuple(find_stamps(view))
+            text = view
+            if stamps and image.mode == "RGB":
+                rgb = upright.rgb()
+                text = print_under_stamps(view, rgb[::-1, ::-1] if flipped else rgb, stamps)
+            reader = OcrCellReader(text, tess, witness=engines.rapid, check=engines.tesseract_check)
             layout = find_layout(view, reader, table)
             if layout is not None:
-                rows = read_list(view, reader, layout, tuple(find_stamps(view)))
+                rows = read_list(view, reader, layout, stamps)
                 shown = image.transpose(Image.Transpose.ROTATE_180) if flipped else image
                 return PageReading(PageKind.LIST, supporters=rows.supporters, notes=rows.notes), shown, flipped
     return None
@@ -252,11 +260,13 @@ def _read_text_page(
     if kind is PageKind.LETTER:
         nik = fields.values.get("nik")
         nik_box = _nik_box(gray, _after_colon(gray, _value_piece(pieces, nik.box, "nik"))) if nik is not None else None
-        band_reader = OcrCellReader(gray, tess, ruled=False, witness=engines.rapid, check=engines.tesseract_check)
+        stamps = tuple(find_stamps(gray))
+        # the NIK, the name and the caption are read again with a coloured stamp's ink taken off
+        text = print_under_stamps(gray, rgb, stamps)
+        band_reader = OcrCellReader(text, tess, ruled=False, witness=engines.rapid, check=engines.tesseract_check)
         if fields.caption is None:  # without it, the signature box cannot be judged
             boxes = ruled_boxes(gray) if boxes is None else boxes
             fields = replace(fields, caption=find_caption(gray, band_reader, boxes))
-        stamps = tuple(find_stamps(gray))
         name = fields.values.get("name")
         name_box = None  # the name's value alone, when its piece was cut apart from the label
         if name is not None and (piece := _value_piece(pieces, name.box, "name")) != name.box:

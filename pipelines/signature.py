@@ -292,3 +292,53 @@ def under_stamp(box: tuple[int, int, int, int], stamps: list[Circle] | tuple[Cir
         if (nx - cx) ** 2 + (ny - cy) ** 2 <= r * r:
             return True
     return False
+
+
+INKED = 8.0  # colour (grey levels away from grey, along the ink's hue) below which a pixel keeps its grey
+
+
+def print_under_stamps(gray: Gray, rgb: NDArray[np.uint8], stamps: list[Circle] | tuple[Circle, ...]) -> Gray:
+    """`gray` with the coloured ink of `stamps` (blue, purple, red) taken off, for reading the
+    print under them. Within a stamp's disk every pixel is paper or print under some share
+    of the ink. Paper under ink lies on a line from white to the ink (its colour and its
+    brightest channel both go with the share); print under ink on a line from black to the
+    ink, far darker at the same colour. The paper's line is drawn through the disk's most
+    coloured pixels, the print's through the pixels far below it; a coloured pixel nearer
+    the paper's turns white, any other black. Outside the disks, and on a grey page, `gray`
+    itself; a grey stamp cannot be told from print by colour (a blue pen's strokes in its
+    disk are then taken off as its ink). Not for signature boxes: pens are blue too."""
+    if not stamps or rgb.ndim != 3:
+        return gray
+    out = gray.copy()
+    h, w = gray.shape
+    for cx, cy, r in stamps:
+        x0, y0 = max(0, int(cx - r * 1.05)), max(0, int(cy - r * 1.05))
+        x1, y1 = min(w, int(cx + r * 1.05) + 1), min(h, int(cy + r * 1.05) + 1)
+        if x1 - x0 < 8 or y1 - y0 < 8:
+            continue
+        patch = rgb[y0:y1, x0:x1].reshape(-1, 3).astype(np.float32)
+        chroma = patch - patch.mean(axis=1, keepdims=True)
+        strength = np.linalg.norm(chroma, axis=1)
+        ink = np.median(patch[strength >= np.percentile(strength, 99.5)], axis=0)  # inkiest: paper and ink
+        hue = ink - ink.mean()
+        most = float(np.linalg.norm(hue))
+        if most < 30.0:  # a grey stamp, or no stamp ink to speak of
+            continue
+        colour = chroma @ (hue / most)  # how far along the ink's hue, in grey levels
+        bright = int(np.argmax(ink))
+        level = patch[:, bright]
+        inked = colour >= INKED
+        # the paper around (a photocopy's toner greys it), and under that much ink
+        blank = float(np.percentile(level[~inked], 90)) if (~inked).sum() >= 50 else 255.0
+        paper = blank - (blank - ink[bright]) * colour / most
+        # Print under ink lies on a line from black: its slope from the pixels clearly below
+        # the paper's line; a pixel is paper or print by the nearer line.
+        printed = inked & (colour >= 0.6 * most) & (level < 0.75 * paper)
+        slope = float(np.median(level[printed] / colour[printed])) if printed.sum() >= 50 else 0.0
+        white = level >= 0.5 * (paper + slope * colour)
+        unmixed = np.where(white, 255, 0).astype(np.uint8).reshape(y1 - y0, x1 - x0)
+        # (a pixel taken for the other side alone: the median restores it from its neighbours)
+        clean = u8(cv2.medianBlur(unmixed, 3))
+        region = out[y0:y1, x0:x1]
+        out[y0:y1, x0:x1] = np.where(inked.reshape(y1 - y0, x1 - x0), clean, region)
+    return out
