@@ -125,7 +125,9 @@ def test_the_guess_keeps_the_words_most_readings_hold() -> None:
     ("first", "second", "witness", "sure"),
     [
         (("DIMAS WIJAYA", 0.93), ("DIMAS WIFAYA", 0.90), ("DIMAS WIJAYA", 0.95), True),
-        (("DIMAS WIJAYA", 0.93), ("DIMAS WIFAYA", 0.90), ("DIMAS WIJAYA", 0.60), False),  # a weak witness
+        (("DIMAS WIJAYA", 0.93), ("DIMAS WIFAYA", 0.90), ("DIMAS WIJAYA", 0.65), True),  # the first sure
+        (("DIMAS WIJAYA", 0.93), ("DIMAS WIFAYA", 0.90), ("DIMAS WIJAYA", 0.55), False),  # a weak witness
+        (("DIMAS WIJAYA", 0.85), ("DIMAS WIFAYA", 0.90), ("DIMAS WIJAYA", 0.65), False),  # both weak
         (("DIMAS WIFAYA", 0.93), ("DIMAS WIJAYA", 0.90), ("DIMAS WIJAYA", 0.95), False),  # not the first's
         (("WULAN NIMAH", 0.95), ("WULAN NI'MAH", 0.98), ("WULAN NIMAH", 0.95), False),  # punctuation alone
     ],

@@ -130,6 +130,7 @@ def test_plausible_words(name: str, plausible: bool) -> None:
         ("MOCH. RIZKI", "MOCH. RIZKI"),
         ("'SUKARNI", "SUKARNI"),
         ("NI'MAH", "NI'MAH"),
+        ("MUH, RAMADHAN", "MUH. RAMADHAN"),
     ],
 )
 def test_tidy_punctuation(raw: str, tidy: str) -> None:

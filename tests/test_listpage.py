@@ -122,6 +122,8 @@ def test_name_as_printed(raw: str, printed: str) -> None:
         ("BUDI RIFA'T", False),
         ("MAS'UD", True),
         ("BAYU IMAM'RIYADI", False),
+        ("MUH, RAMADHAN", False),  # an initial's dot read as a comma (all three engines, 200 dpi)
+        ("H, JOKO", False),
     ],
 )
 def test_name_punctuation(name: str, plausible: bool) -> None:
