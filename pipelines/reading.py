@@ -220,7 +220,7 @@ def _try_list(
         for flipped in (True, False) if last < 0.7 * first else (False, True):
             view = np.ascontiguousarray(gray[::-1, ::-1]) if flipped else gray
             table = grid.turned(view.shape[1], view.shape[0]) if flipped else grid
-            # On a colour page the print under a stamp is read with the stamp's ink faded
+            # On a colour page the print under a stamp is read with the stamp's ink taken off
             # (seed 7's 300-dpi lists: NIKs under a blue ring unread); signatures as they are.
             stamps = tuple(find_stamps(view))
             text = view
