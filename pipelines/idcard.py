@@ -426,8 +426,10 @@ def _nik_row_by_labels(
         if letters and fuzz.ratio(letters, _CARD_LABELS[place]) >= 75:
             labels.append((i, place))
     name = next((i for i, place in labels if place == 0), None)
-    below = [place for i, place in labels if name is not None and i > name]
-    if name is None or len(below) < 2 or below != sorted(below):
+    if name is None:
+        return None
+    below = [place for i, place in labels if i > name]
+    if len(below) < 2 or below != sorted(below):
         return None
     for i in range(name - 1, max(-1, name - 3), -1):
         widest = max(rows[i], key=_width)
