@@ -482,6 +482,7 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
         and name_like(name)
         and marked(name)
         and boxes_agree
+        and "-" not in name  # a hyphen fills its gap with ink: a wide blank beside one is a word break
     ):
         # Only the ink's gaps doubt a name both models read alike (a wide letter gap: "SITI",
         # "SUKARNI"): the witness settles that too when it reads the very same, word breaks

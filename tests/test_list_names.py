@@ -154,3 +154,13 @@ def test_the_witness_settles_a_name_only_the_ink_gaps_doubt(witness: tuple[str, 
     name, conf = read_name(reader, box)
     assert (conf >= NAME_MIN_CONFIDENCE) is sure
     assert name == "SUKARNI" or not sure
+
+
+def test_a_hyphen_where_the_ink_shows_a_word_break_is_doubt_whoever_reads_it() -> None:
+    # The witness settles a name only the ink's gaps doubt (a wide letter gap), not a hyphen
+    # read where the ink has a blank as wide as a word break: a printed hyphen fills its gap.
+    gray, box = _cell("DIMAS  WIBOWO", 34)
+    read = ("DIMAS-WIBOWO", 0.97)
+    reader = OcrCellReader(gray, Scripted(read, read), ruled=False, check=Scripted(read), witness=Scripted(read))  # type: ignore[arg-type]
+    _, conf = read_name(reader, box)
+    assert conf < NAME_MIN_CONFIDENCE
