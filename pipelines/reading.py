@@ -220,13 +220,13 @@ def _try_list(
         for flipped in (True, False) if last < 0.7 * first else (False, True):
             view = np.ascontiguousarray(gray[::-1, ::-1]) if flipped else gray
             table = grid.turned(view.shape[1], view.shape[0]) if flipped else grid
-            # On a colour page the print under a stamp is read with the stamp's ink taken off
+            # The print under a stamp is read with the stamp's ink taken off
             # (seed 7's 300-dpi lists: NIKs under a blue ring unread); signatures as they are.
             stamps = tuple(find_stamps(view))
             text = view
-            if stamps and image.mode == "RGB":
-                rgb = upright.rgb()
-                text = print_under_stamps(view, rgb[::-1, ::-1] if flipped else rgb, stamps)
+            if stamps:
+                rgb = view if image.mode != "RGB" else upright.rgb()[::-1, ::-1] if flipped else upright.rgb()
+                text = print_under_stamps(view, rgb, stamps)
             reader = OcrCellReader(text, tess, witness=engines.rapid, check=engines.tesseract_check)
             layout = find_layout(view, reader, table)
             if layout is not None:

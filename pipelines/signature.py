@@ -295,19 +295,23 @@ def under_stamp(box: tuple[int, int, int, int], stamps: list[Circle] | tuple[Cir
 
 
 INKED = 8.0  # colour (grey levels away from grey, along the ink's hue) below which a pixel keeps its grey
+LIT = 0.6  # share of the paper's light under a pixel's ink from which it is paper, below which print
 
 
 def print_under_stamps(gray: Gray, rgb: NDArray[np.uint8], stamps: list[Circle] | tuple[Circle, ...]) -> Gray:
     """`gray` with the coloured ink of `stamps` (blue, purple, red) taken off, for reading the
-    print under them. Within a stamp's disk every pixel is paper or print under some share
-    of the ink. Paper under ink lies on a line from white to the ink (its colour and its
-    brightest channel both go with the share); print under ink on a line from black to the
-    ink, far darker at the same colour. The paper's line is drawn through the disk's most
-    coloured pixels, the print's through the pixels far below it; a coloured pixel nearer
-    the paper's turns white, any other black. Outside the disks, and on a grey page, `gray`
-    itself; a grey stamp cannot be told from print by colour (a blue pen's strokes in its
-    disk are then taken off as its ink). Not for signature boxes: pens are blue too."""
-    if not stamps or rgb.ndim != 3:
+    print under them. A stamp's ink is a translucent dye over the print: it filters the light,
+    so paper under some share of the ink lies on a line from white to the ink (its colour and
+    its brightest channel both go with the share), and print under it stays as dark as toner
+    under a filter. The paper's line is drawn through the disk's most coloured pixels; a
+    coloured pixel that keeps at least LIT of the light the paper keeps under that much ink
+    turns white, any other black (JPEG's halved chroma leaves ring edges less coloured than
+    their darkness says: at a lower LIT they stay as ink, at a higher one print edges go).
+    Outside the disks `gray` itself. A grey stamp, and any stamp on a grey page (`rgb` of
+    two dimensions), cannot be told from print by colour: it is taken off by its grey where
+    that is lighter than the print's (`_grey_stamp_off`). A blue pen's strokes in a disk are
+    taken off with a blue stamp's ink: not for signature boxes."""
+    if not stamps:
         return gray
     out = gray.copy()
     h, w = gray.shape
@@ -316,6 +320,9 @@ def print_under_stamps(gray: Gray, rgb: NDArray[np.uint8], stamps: list[Circle] 
         x1, y1 = min(w, int(cx + r * 1.05) + 1), min(h, int(cy + r * 1.05) + 1)
         if x1 - x0 < 8 or y1 - y0 < 8:
             continue
+        if rgb.ndim != 3:
+            _grey_stamp_off(out, (cx, cy, r))
+            continue
         patch = rgb[y0:y1, x0:x1].reshape(-1, 3).astype(np.float32)
         chroma = patch - patch.mean(axis=1, keepdims=True)
         strength = np.linalg.norm(chroma, axis=1)
@@ -323,6 +330,7 @@ def print_under_stamps(gray: Gray, rgb: NDArray[np.uint8], stamps: list[Circle] 
         hue = ink - ink.mean()
         most = float(np.linalg.norm(hue))
         if most < 30.0:  # a grey stamp, or no stamp ink to speak of
+            _grey_stamp_off(out, (cx, cy, r))
             continue
         colour = chroma @ (hue / most)  # how far along the ink's hue, in grey levels
         bright = int(np.argmax(ink))
@@ -330,15 +338,47 @@ def print_under_stamps(gray: Gray, rgb: NDArray[np.uint8], stamps: list[Circle] 
         inked = colour >= INKED
         # the paper around (a photocopy's toner greys it), and under that much ink
         blank = float(np.percentile(level[~inked], 90)) if (~inked).sum() >= 50 else 255.0
-        paper = blank - (blank - ink[bright]) * colour / most
-        # Print under ink lies on a line from black: its slope from the pixels clearly below
-        # the paper's line; a pixel is paper or print by the nearer line.
-        printed = inked & (colour >= 0.6 * most) & (level < 0.75 * paper)
-        slope = float(np.median(level[printed] / colour[printed])) if printed.sum() >= 50 else 0.0
-        white = level >= 0.5 * (paper + slope * colour)
-        unmixed = np.where(white, 255, 0).astype(np.uint8).reshape(y1 - y0, x1 - x0)
+        paper = blank - (blank - ink[bright]) * np.minimum(colour, most) / most
+        unmixed = np.where(level >= LIT * paper, 255, 0).astype(np.uint8).reshape(y1 - y0, x1 - x0)
         # (a pixel taken for the other side alone: the median restores it from its neighbours)
         clean = u8(cv2.medianBlur(unmixed, 3))
         region = out[y0:y1, x0:x1]
         out[y0:y1, x0:x1] = np.where(inked.reshape(y1 - y0, x1 - x0), clean, region)
     return out
+
+
+GREY_STAMP_LOSS = 0.1  # share of the print around a grey stamp that its cut may take, else left alone
+
+
+def _grey_stamp_off(gray: Gray, stamp: Circle) -> None:
+    """Takes a grey stamp's ink off `gray` (in place) where it is lighter than the print: the
+    dye filters the paper's light, the toner under it stays as dark as it was. Within the disk
+    a pixel lighter than half-way from the print's grey (the darkest fifth of the dark pixels
+    around the disk) to the stamp's (the median of the dark pixels on its outer ring) turns
+    paper, unless it touches one darker (a print stroke's grey edge stays with it). The cut
+    is tried on the print around the disk first: where it would take more than
+    GREY_STAMP_LOSS of that print (pale print at 150 dpi, an ink as dark as the toner, a
+    bilevel page), the disk is left as it is."""
+    cx, cy, r = stamp
+    h, w = gray.shape
+    x0, y0 = max(0, int(cx - r * 1.4)), max(0, int(cy - r * 1.4))
+    x1, y1 = min(w, int(cx + r * 1.4) + 1), min(h, int(cy + r * 1.4) + 1)
+    patch = gray[y0:y1, x0:x1]
+    yy, xx = np.ogrid[y0:y1, x0:x1]
+    dist = np.sqrt((xx - cx) ** 2 + (yy - cy) ** 2)
+    paper = float(np.percentile(patch, 90))
+    dark = patch < paper - 40
+    ring = dark & (dist >= 0.85 * r) & (dist <= 1.05 * r)
+    ink = u8(dark.astype(np.uint8) * 255)
+    length = max(10, int(r * 0.6))
+    ruling = cv2.bitwise_or(horizontal_lines(ink, length, bridge=3), vertical_lines(ink, length, bridge=3)) > 0
+    around = dark & (dist >= 1.15 * r) & ~ruling  # the print around the disk (the ruling is not print)
+    if ring.sum() < 50 or around.sum() < 50:
+        return
+    cut = (float(np.median(patch[ring])) + float(np.percentile(patch[around], 20))) / 2
+    edge = cv2.dilate((patch < cut).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    lighter = (patch >= cut) & ~edge
+    if (lighter & around).sum() > GREY_STAMP_LOSS * around.sum():
+        return
+    inside = lighter & (dist <= 1.05 * r)
+    patch[inside] = np.maximum(patch[inside], int(paper))

@@ -37,9 +37,7 @@ class Degradation:
     jpeg_quality: int | None = None  # 40-95: re-encode once
 
 
-def random_degradation(
-    rng: random.Random, *, allow_rotation: bool = True, strength: float = 1.0
-) -> Degradation:
+def random_degradation(rng: random.Random, *, allow_rotation: bool = True, strength: float = 1.0) -> Degradation:
     """A plausible office scan: mostly mild, sometimes rotated, sometimes bilevel or heavy JPEG."""
     bilevel = rng.random() < 0.15
     return Degradation(
@@ -230,8 +228,12 @@ def add_stamp(img: Image.Image, rng: random.Random) -> Image.Image:
     stamp = stamp.rotate(rng.uniform(-30, 30), resample=Image.Resampling.BICUBIC)
     np_rng = np.random.default_rng(rng.randrange(2**32))
     patchy = (np.asarray(stamp, np.float32) * np_rng.uniform(0.45, 0.95, (d, d))).astype(np.uint8)
-    mask = Image.fromarray(patchy, "L")
     x, y = rng.randrange(0, max(1, w - d)), rng.randrange(round(h * 0.1), max(round(h * 0.1) + 1, h - d))
-    base = img.convert("RGB") if img.mode != "RGB" else img.copy()
-    base.paste(Image.new("RGB", (d, d), ink), (x, y), mask)
-    return base if img.mode == "RGB" else base.convert(img.mode if img.mode == "L" else "RGB")
+    base = np.array(img.convert("RGB"), np.float32)
+    cover = patchy[: h - y, : w - x, np.newaxis].astype(np.float32) / 255
+    # Stamp ink is a translucent dye over the print: it filters the light, it does not paint over
+    # the toner (subtractive mixing), so print under the ring stays at least as dark as it was.
+    filt = 1.0 - cover * (1.0 - np.asarray(ink, np.float32) / 255)
+    base[y : y + cover.shape[0], x : x + cover.shape[1]] *= filt
+    out = Image.fromarray(np.clip(base + 0.5, 0, 255).astype(np.uint8), "RGB")
+    return out if img.mode == "RGB" else out.convert(img.mode if img.mode == "L" else "RGB")

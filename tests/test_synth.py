@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import zipfile
 
+import numpy as np
 import pdfplumber
 import pytest
 from PIL import Image
@@ -191,6 +192,24 @@ def test_degradations_keep_size_sane() -> None:
     assert degrade(page, 3).image.tobytes() == randomly.image.tobytes()
     with pytest.raises(ValueError):
         degrade(page, 1, Degradation(skew=6))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_stamp_filters_the_print_under_it_and_never_lightens_it(seed: int) -> None:
+    """Stamp ink is a translucent dye over the toner (subtractive): every pixel is at most as
+    bright as before in each channel, and print under the ring stays as dark as print. A stamp
+    pasted over the page as paint (black print under a blue ring turned blue) fails both."""
+    page = render_list_page(make_people(10, seed=seed), f"dye{seed}", 200)
+    stamped = degrade(page, f"dye{seed}", Degradation(stamp=True))
+    before = np.asarray(page.image.convert("RGB")).astype(int)
+    after = np.asarray(stamped.image.convert("RGB")).astype(int)
+    assert (after <= before + 1).all()
+    ys, xs = np.nonzero((before - after).max(axis=2) > 40)  # the stamp's ink on paper
+    disk = np.zeros(before.shape[:2], bool)
+    disk[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1] = True
+    printed = before.max(axis=2) < 60
+    assert len(ys) > 2000 and (printed & disk).sum() > 200  # the stamp lies over print
+    assert after[printed].max() < 60
 
 
 def test_text_layer_pdf_is_readable() -> None:
