@@ -224,8 +224,9 @@ def _try_list(
             # (seed 7's 300-dpi lists: NIKs under a blue ring unread); signatures as they are.
             stamps = tuple(find_stamps(view))
             text = view
-            if stamps:
-                rgb = view if image.mode != "RGB" else upright.rgb()[::-1, ::-1] if flipped else upright.rgb()
+            if stamps:  # a grey page's stamp is taken off by its grey
+                colour = upright.rgb() if image.mode == "RGB" else None
+                rgb = view if colour is None else colour[::-1, ::-1] if flipped else colour
                 text = print_under_stamps(view, rgb, stamps)
             reader = OcrCellReader(text, tess, witness=engines.rapid, check=engines.tesseract_check)
             layout = find_layout(view, reader, table)

@@ -369,9 +369,9 @@ def _grey_stamp_off(gray: Gray, stamp: Circle) -> None:
     paper = float(np.percentile(patch, 90))
     dark = patch < paper - 40
     ring = dark & (dist >= 0.85 * r) & (dist <= 1.05 * r)
-    ink = u8(dark.astype(np.uint8) * 255)
+    marks = u8(dark.astype(np.uint8) * 255)
     length = max(10, int(r * 0.6))
-    ruling = cv2.bitwise_or(horizontal_lines(ink, length, bridge=3), vertical_lines(ink, length, bridge=3)) > 0
+    ruling = cv2.bitwise_or(horizontal_lines(marks, length, bridge=3), vertical_lines(marks, length, bridge=3)) > 0
     around = dark & (dist >= 1.15 * r) & ~ruling  # the print around the disk (the ruling is not print)
     if ring.sum() < 50 or around.sum() < 50:
         return

@@ -278,19 +278,26 @@ def _stamp_errors(seed: int, recipe: Degradation) -> tuple[float, float] | None:
     )
 
 
+def _stamped_pages(recipes: list[Degradation]) -> list[tuple[float, float]]:
+    """`_stamp_errors` of the pages (seed = place in `recipes`) whose stamp was found, none of
+    them made worse by `print_under_stamps`."""
+    errors = [e for seed, recipe in enumerate(recipes) if (e := _stamp_errors(seed, recipe)) is not None]
+    assert all(after <= before + 0.002 for before, after in errors)
+    return errors
+
+
 def test_a_coloured_stamps_ink_is_taken_off_the_print_under_it() -> None:
     """Over a list's cells, a blue, purple or red stamp (seed 7's 300-dpi lists lost five NIKs
     a page to one): within its disk the grey from `print_under_stamps` shows the print as the
     clean page has it, where the plain grey shows the stamp too, under JPEG and uneven toner
     as well (seed 7's list 72, JPEG 78 and toner: the ink was once turned to print, and five
     NIKs under it lost). No page is made worse (a grey stamp on a colour page among them)."""
-    errors = []
-    for seed in range(8):
-        recipe = Degradation(stamp=True, noise=3.0, toner=0.6 * (seed % 2), jpeg_quality=(None, 60, 78, 90)[seed % 4])
-        if (found := _stamp_errors(seed, recipe)) is not None:
-            errors.append(found)
+    recipes = [
+        Degradation(stamp=True, noise=3.0, toner=0.6 * (seed % 2), jpeg_quality=(None, 60, 78, 90)[seed % 4])
+        for seed in range(8)
+    ]
+    errors = _stamped_pages(recipes)
     assert len(errors) >= 6
-    assert all(after <= before + 0.002 for before, after in errors)
     before, after = np.mean(errors, axis=0)
     assert after < before / 4 and sum(a < 0.01 for _, a in errors) >= 5
 
@@ -300,12 +307,11 @@ def test_a_stamp_on_a_grey_page_is_taken_off_where_it_is_lighter_than_the_print(
     under it stays darker (a dye filters the light): the ink within the disk is mostly gone,
     the print kept, and no page is made worse (where the cut would take the print around the
     disk too, the disk is left as it is)."""
-    errors = []
-    for seed in range(6):
-        recipe = Degradation(stamp=True, grayscale=True, noise=3.0 + seed % 3, jpeg_quality=(None, 55, 85)[seed % 3])
-        if (found := _stamp_errors(seed, recipe)) is not None:
-            errors.append(found)
+    recipes = [
+        Degradation(stamp=True, grayscale=True, noise=3.0 + seed % 3, jpeg_quality=(None, 55, 85)[seed % 3])
+        for seed in range(6)
+    ]
+    errors = _stamped_pages(recipes)
     assert len(errors) >= 4
-    assert all(after <= before + 0.002 for before, after in errors)
     before, after = np.mean(errors, axis=0)
     assert after < before / 2 and sum(a < 0.01 for _, a in errors) >= 3
