@@ -4,10 +4,12 @@
    from the same recognition pass that found the NIK row; read again with its darkest ink
    alone when a stamp cost it a digit), and Tesseract restricted to digits
    (`nik_witness_views`: plain, binarised, without the colon, without a stamp's grey,
-   another scale). The NIK counts only when both give the same 16 digits. Measured on real
-   cards, RapidOCR is the stronger reader; Tesseract is the independent witness. When
-   Tesseract cannot read the font, a second RapidOCR view is a weaker witness, taken only
-   when RapidOCR is sure of every digit the printed date does not check (`_sure_but_date`).
+   another scale). The NIK counts only when both give the same 16 digits; a NIK read from
+   the darkest ink alone does not count when Tesseract read another whole NIK first.
+   Measured on real cards, RapidOCR is the stronger reader; Tesseract is the independent
+   witness. When Tesseract cannot read the font, a second RapidOCR view is a weaker
+   witness, taken only when RapidOCR is sure of every digit the printed date does not check
+   (`_sure_but_date`).
 2. Cross-check: digits 7-12 of the NIK encode the birth date (+40 for women); they must
    match the printed Tempat/Tgl Lahir and Jenis Kelamin (`pipelines.nik.matches_printed`).
    A NIK whose printed date cannot be read at all is not sure either: both engines can
@@ -113,15 +115,23 @@ def read_nik_digits(card: NDArray[np.uint8], box: NikLine, engines: CardEngines)
     else:
         nik, fixes = extract_nik(box.text)
         conf = box.confidence
+    restored = False
     if (nik is None or fixes) and isinstance(rapid, _TwiceReader):
         nik, fixes, conf, probs = _read_under_stamp(crop, rapid)
+        restored = True
     if nik is None or fixes:
         return NikDigits(None, 0.0, "")
     sure = conf >= RAPID_ALONE_MIN_CONF
     date_vouches = not sure and _sure_but_date(probs)
+    contradicted = False
     for variant in nik_witness_views(crop, sure=sure or date_vouches):
-        if extract_nik(witness(engines.tesseract, variant, NIK_CHARSET))[0] == nik:
-            return NikDigits(nik, conf, "tesseract", date_vouches)
+        read, slips = extract_nik(witness(engines.tesseract, variant, NIK_CHARSET))
+        if read == nik:
+            return NikDigits(nik, conf, "" if contradicted else "tesseract", date_vouches)
+        # A NIK read from the darkest ink alone is no witness's when Tesseract read another
+        # whole NIK from the line as printed: both engines then agree on what the cut took
+        # away (seed 11's sheet 110, a stamp over the serial: "1652" read "1557" by both).
+        contradicted |= restored and read is not None and not slips
     if rapid is not None and (sure or date_vouches):
         # Tesseract cannot read some NIK fonts at all (the OCR-A-like one of generated cards:
         # 4 → 1/7). A second RapidOCR view (another scale and margin) is a weaker witness;

@@ -155,3 +155,38 @@ def test_a_stamped_nik_line_is_read_again_with_its_darkest_ink() -> None:
     alone = _Engines(rapid=_StampedRapid(), tesseract=_Says(""))  # type: ignore[arg-type]
     unwitnessed = read_nik_digits(_stamped_card(), line, alone)  # type: ignore[arg-type]
     assert unwitnessed.witness == "" and judge(unwitnessed, BORN, SEX).unreadable
+
+
+@dataclass
+class _ReadsByInk:
+    """An engine that reads `plain` where the stamp's grey shows and `cut` on the darkest ink alone."""
+
+    plain: str
+    cut: str
+    name: str = "stub"
+
+    def read_line(self, image: Image, *, charset: str | None = None, timeout: float = 10.0) -> OcrText:
+        arr = np.asarray(image)
+        return OcrText(self.plain if ((arr > 90) & (arr < 160)).any() else self.cut, 0.99)
+
+    def read_lines(self, image: Image, *, timeout: float = 30.0) -> list[OcrLine]:
+        return []
+
+    def read_lines_twice(self, images: list[Image], *, charset: str, timeout: float = 10.0) -> list[tuple[_D, _D]]:
+        return [(_D(self.read_line(im).text), _D(self.read_line(im).text)) for im in images]
+
+
+def test_a_nik_read_from_the_darkest_ink_is_not_confirmed_by_tesseract_reading_the_same_cut() -> None:
+    """Seen (seed 11, sheet 110, a stamp over a card's serial digits): RapidOCR lost a digit on
+    the line as printed, its darkest-ink re-reading read "1652" as "1557", and Tesseract read
+    the printed line right but the same darkest ink as RapidOCR did. The cut took the same
+    strokes from both engines: their agreement there is no witness, and the NIK is in doubt."""
+    cut = VALID[:12] + "0557"  # the serial misread, the date digits intact (the date cannot tell)
+    line = _Line((250, 140, 710, 190), ":" + VALID[:14], 0.99, (":" + VALID[:14], (0.99,) * 14))
+    rapid = _ReadsByInk(plain=VALID[:14], cut=cut)
+    contradicted = _Engines(rapid=rapid, tesseract=_ReadsByInk(plain=VALID, cut=cut))  # type: ignore[arg-type]
+    got = read_nik_digits(_stamped_card(), line, contradicted)  # type: ignore[arg-type]
+    assert got.nik == cut and got.witness == "" and judge(got, BORN, SEX).unreadable
+    # Tesseract unable to read the printed line at all: its reading of the cut still counts.
+    silent = _Engines(rapid=rapid, tesseract=_ReadsByInk(plain="", cut=cut))  # type: ignore[arg-type]
+    assert read_nik_digits(_stamped_card(), line, silent).witness == "tesseract"  # type: ignore[arg-type]
