@@ -314,24 +314,19 @@ def print_under_stamps(gray: Gray, rgb: NDArray[np.uint8], stamps: list[Circle] 
     if not stamps:
         return gray
     out = gray.copy()
-    h, w = gray.shape
-    for cx, cy, r in stamps:
-        x0, y0 = max(0, int(cx - r * 1.05)), max(0, int(cy - r * 1.05))
-        x1, y1 = min(w, int(cx + r * 1.05) + 1), min(h, int(cy + r * 1.05) + 1)
-        if x1 - x0 < 8 or y1 - y0 < 8:
+    for stamp in stamps:
+        box = _disk_box(stamp, gray.shape)
+        if box is None:
             continue
-        if rgb.ndim != 3:
-            _grey_stamp_off(out, (cx, cy, r))
+        found = _stamp_ink(rgb, stamp, box)
+        if found is None:
+            _grey_stamp_off(out, stamp)
             continue
-        patch = rgb[y0:y1, x0:x1].reshape(-1, 3).astype(np.float32)
+        x0, y0, x1, y1 = box
+        patch, ink = found
         chroma = patch - patch.mean(axis=1, keepdims=True)
-        strength = np.linalg.norm(chroma, axis=1)
-        ink = np.median(patch[strength >= np.percentile(strength, 99.5)], axis=0)  # inkiest: paper and ink
         hue = ink - ink.mean()
         most = float(np.linalg.norm(hue))
-        if most < 30.0:  # a grey stamp, or no stamp ink to speak of
-            _grey_stamp_off(out, (cx, cy, r))
-            continue
         colour = chroma @ (hue / most)  # how far along the ink's hue, in grey levels
         bright = int(np.argmax(ink))
         level = patch[:, bright]
@@ -345,6 +340,44 @@ def print_under_stamps(gray: Gray, rgb: NDArray[np.uint8], stamps: list[Circle] 
         region = out[y0:y1, x0:x1]
         out[y0:y1, x0:x1] = np.where(inked.reshape(y1 - y0, x1 - x0), clean, region)
     return out
+
+
+INK_HUE = 30.0  # grey levels of colour below which a stamp's inkiest pixels are grey ink
+RING_INKIEST = 90  # percentile of colour on the outer ring from which its pixels are the stamp's inkiest
+
+
+def _disk_box(stamp: Circle, shape: tuple[int, ...]) -> tuple[int, int, int, int] | None:
+    """The box around a stamp's disk on a page of `shape`, or None when it lies off the page."""
+    cx, cy, r = stamp
+    h, w = shape[:2]
+    x0, y0 = max(0, int(cx - r * 1.05)), max(0, int(cy - r * 1.05))
+    x1, y1 = min(w, int(cx + r * 1.05) + 1), min(h, int(cy + r * 1.05) + 1)
+    return None if x1 - x0 < 8 or y1 - y0 < 8 else (x0, y0, x1, y1)
+
+
+def _stamp_ink(
+    rgb: NDArray[np.uint8], stamp: Circle, box: tuple[int, int, int, int]
+) -> tuple[NDArray[np.float32], NDArray[np.float32]] | None:
+    """(the pixels of a stamp's `box` as rows of RGB, the colour of the inkiest pixels on its
+    outer ring), or None when that ink has no colour to speak of (a grey stamp, a grey page).
+    The ring, not the whole disk: a blue pen's signature in a red stamp's disk is inkier than
+    the stamp, and the red ring was left on the page as print."""
+    if rgb.ndim != 3:
+        return None
+    x0, y0, x1, y1 = box
+    cx, cy, r = stamp
+    patch = rgb[y0:y1, x0:x1].reshape(-1, 3).astype(np.float32)
+    strength = np.linalg.norm(patch - patch.mean(axis=1, keepdims=True), axis=1)
+    yy, xx = np.mgrid[y0:y1, x0:x1]
+    dist = np.hypot(xx - cx, yy - cy).reshape(-1)
+    ring = strength[(dist >= 0.93 * r) & (dist <= 1.05 * r)]
+    if ring.size < 50:
+        return None
+    inkiest = (strength >= np.percentile(ring, RING_INKIEST)) & (dist >= 0.93 * r) & (dist <= 1.05 * r)
+    ink = np.median(patch[inkiest], axis=0)  # the ring's inkiest pixels: paper and ink
+    if float(np.linalg.norm(ink - ink.mean())) < INK_HUE:
+        return None
+    return patch, ink
 
 
 GREY_STAMP_LOSS = 0.1  # share of the print around a grey stamp that its cut may take, else left alone

@@ -206,8 +206,9 @@ def jpeg_roundtrip(img: Image.Image, quality: int) -> Image.Image:
 _STAMP_INKS = ((40, 60, 170), (120, 40, 140), (170, 40, 50), (90, 90, 90))
 
 
-def add_stamp(img: Image.Image, rng: random.Random) -> Image.Image:
-    """A round rubber stamp (two rings, a star, text) pressed in ink over the page, often over text."""
+def add_stamp(img: Image.Image, rng: random.Random, centre: tuple[float, float] | None = None) -> Image.Image:
+    """A round rubber stamp (two rings, a star, text) pressed in ink over the page, often over
+    text; where `centre` says (px), else anywhere below the page's top tenth."""
     w, h = img.size
     d = round(min(w, h) * rng.uniform(0.16, 0.24))
     ink = rng.choice(_STAMP_INKS)
@@ -228,7 +229,10 @@ def add_stamp(img: Image.Image, rng: random.Random) -> Image.Image:
     stamp = stamp.rotate(rng.uniform(-30, 30), resample=Image.Resampling.BICUBIC)
     np_rng = np.random.default_rng(rng.randrange(2**32))
     patchy = (np.asarray(stamp, np.float32) * np_rng.uniform(0.45, 0.95, (d, d))).astype(np.uint8)
-    x, y = rng.randrange(0, max(1, w - d)), rng.randrange(round(h * 0.1), max(round(h * 0.1) + 1, h - d))
+    if centre is None:
+        x, y = rng.randrange(0, max(1, w - d)), rng.randrange(round(h * 0.1), max(round(h * 0.1) + 1, h - d))
+    else:
+        x, y = min(max(0, round(centre[0] - d / 2)), w - d), min(max(0, round(centre[1] - d / 2)), h - d)
     base = np.array(img.convert("RGB"), np.float32)
     cover = patchy[: h - y, : w - x, np.newaxis].astype(np.float32) / 255
     # Stamp ink is a translucent dye over the print: it filters the light, it does not paint over
