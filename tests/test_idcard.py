@@ -264,3 +264,36 @@ def test_the_sex_value_is_asked_of_tesseract_first(text: str, sex: str | None) -
     got = _sex_by_tesseract(card, TesseractEngine(), _Box((x0 - 2, y0 - 2, x1 + 2, y1 + 2), "", 0.0))
     # a reading stands only when it is the whole word, sure; else RapidOCR reads the line
     assert (None if got is None else parse_sex(got.text)) == sex
+
+
+def test_a_nik_line_cut_short_by_the_detector_is_read_again_over_the_ink_that_continues_it() -> None:
+    """The detector (on a small copy) ended a tilted NIK line's box inside its last digit:
+    seed 11's card photo 126 read ":340411161269292:", no NIK, and the card went unread. The
+    line is read again with its box run on over the ink, up to the gap before the photo."""
+    from pipelines.cardnik import crop_line
+    from pipelines.idcard import _Box, _recognise_nik, _run_on
+
+    card = np.full((631, 1000, 3), 250, np.uint8)
+    cv2.putText(card, ":3404111612692922", (150, 130), cv2.FONT_HERSHEY_SIMPLEX, 1.3, (20, 20, 20), 3)
+    dark = np.nonzero((card[90:140, :, 0] < 128).any(axis=0))[0]
+    end = int(dark.max()) + 1
+    card[60:320, end + 40 : end + 220] = 30  # the photo, beyond a gap wider than the line is tall
+    cut = (140, 95, end - 12, 138)
+    assert _run_on(card, cut)[2] in range(end, end + 4)
+    assert _run_on(card, (140, 95, end + 2, 138)) == (140, 95, end + 2, 138)  # a whole line stays
+
+    whole = crop_line(card, (140, 95, end, 138)).shape[1]
+
+    class CutShort:  # reads the last digit only from a crop that holds all of it
+        def read_lines_twice(self, images: list[Image], *, charset: str, timeout: float = 10.0) -> list[tuple[_D, _D]]:
+            text = ":3404111612692922" if np.asarray(images[0]).shape[1] >= whole else ":340411161269292:"
+            return [(_D(text), _D(text))] * len(images)
+
+    seen = _recognise_nik(card, CutShort(), _Box(cut, "", 0.0))  # type: ignore[arg-type]
+    assert seen.digits is not None and seen.digits[0] == ":3404111612692922" and seen.box[2] >= end
+
+
+@dataclass(frozen=True)
+class _D:
+    text: str
+    confidence: float = 0.99
