@@ -806,10 +806,12 @@ def sex_by_shape(ink: Gray | None) -> str | None:
         return "P" if hy + hh <= h * 0.75 else None  # the bowl sits in the upper part
     if holes:
         return None
-    # L: the bottom row is ink across most of the width, the top row only at the left stem.
-    bottom = glyph[int(h * 0.85) :, :].any(axis=0).mean()
+    # L: a row of the lower part is ink across most of the width (its foot: a speck stuck
+    # under it once made the lowest rows narrow), the top only the stem and its serifs (a
+    # serif L's top is 0.53 of its width). Seed 11's lists read such Ls as "2" and "Li".
+    bottom = (glyph[int(h * 0.7) :, :] > 0).mean(axis=1).max()
     top = glyph[: int(h * 0.15) + 1, :].any(axis=0).mean()
-    return "L" if bottom >= 0.7 and top <= 0.5 else None
+    return "L" if bottom >= 0.7 and top <= 0.65 else None
 
 
 def _numbering_row(row: SupporterRead) -> bool:

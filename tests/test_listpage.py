@@ -16,6 +16,7 @@ from pipelines.listpage import (
     name_as_printed,
     plausible_punctuation,
     read_list,
+    sex_by_shape,
     sex_letter,
     spaces_agree,
 )
@@ -51,6 +52,33 @@ def test_header_words(text: str, key: str | None) -> None:
 @pytest.mark.parametrize(("text", "sex"), [("L", "L"), ("Pp", "P"), ("P", "P"), ("LAKI-LAKI", "L"), ("", None)])
 def test_sex_cell(text: str, sex: str | None) -> None:
     assert sex_letter(text) == sex
+
+
+@pytest.mark.parametrize("family", ["serif", "sans", "mono"])
+@pytest.mark.parametrize("letter", ["L", "P"])
+@pytest.mark.parametrize("specks", ["none", "beside", "under"])
+def test_a_sex_letter_is_told_by_its_shape_with_specks_beside_or_stuck_to_it(
+    family: str, letter: str, specks: str
+) -> None:
+    """An L or a P at 200 and 300 dpi, in each of the forms' fonts, clean, with a speck beside
+    it or one stuck under its foot (seed 11's 200-dpi L, read "Li" by OCR): told by its
+    shape. A serif L's top serifs span half its width (seed 11's 300-dpi L, read "2")."""
+    from PIL import Image, ImageDraw
+
+    from synth.fonts import pil_font
+
+    for size in (24, 36):
+        img = Image.new("L", (3 * size, 2 * size), 0)
+        draw = ImageDraw.Draw(img)
+        draw.text((size, size // 3), letter, font=pil_font(family, False, size), fill=255)
+        ink = np.where(np.asarray(img) > 100, 255, 0).astype(np.uint8)
+        ys, xs = np.nonzero(ink)
+        if specks == "beside":
+            ink[ys.max() - 3 : ys.max(), xs.min() - 8 : xs.min() - 5] = 255
+        elif specks == "under":
+            foot = int(np.flatnonzero(ink[ys.max()]).max())  # under the right end of the lowest row
+            ink[ys.max() : ys.max() + 5, foot - 2 : foot + 1] = 255
+        assert sex_by_shape(ink) == letter, (family, size)
 
 
 def _read(seed: int, nik_style: str, dpi: int = 200, n: int = 12, landscape: bool = False):  # type: ignore[no-untyped-def]
