@@ -85,6 +85,9 @@ def _as_letters(token: str) -> str:
     return token.translate(_DIGIT_AS_LETTER) if any(ch.isalpha() for ch in token) else token
 
 
+DUST_PIECE = 3  # letters of a piece before a label that is dust read as text, not a word of the line
+
+
 def find_fields(lines: list[OcrLine]) -> LetterFields:
     """The labelled values among a page's lines (each line one visual row, left to right)."""
     values: dict[str, OcrLine] = {}
@@ -102,6 +105,12 @@ def find_fields(lines: list[OcrLine]) -> LetterFields:
         if _is_caption(up):
             caption = caption or line
         split = split_label(line.text)
+        pieces = line.text.split("\t")
+        for k in range(1, len(pieces)):
+            # dust at the margin read as a piece of its own before the label: "LI “\t1. Nama\t..."
+            if split is not None or len(_letters(pieces[k - 1]).replace(" ", "")) > DUST_PIECE:
+                break
+            split = split_label("\t".join(pieces[k:]))
         if split is not None and (split[0] not in values or not values[split[0]].text):
             values[split[0]] = OcrLine(split[1], line.confidence, line.box)
     return LetterFields(values, title, caption)

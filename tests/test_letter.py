@@ -47,6 +47,20 @@ def test_fields_need_core_labels() -> None:
     assert not is_letter(find_fields(lines[:1] + lines[3:]))
 
 
+def test_dust_read_before_a_label_does_not_hide_it() -> None:
+    """Specks at a speckled page's margin, read as a piece of their own before the label
+    (seed 11's letter 36: its name was lost, the entry sent to review); a word before a label
+    is no dust, and that line stays no labelled line."""
+
+    def fields(*texts: str) -> dict[str, str]:
+        lines = [OcrLine(t, 0.9, (0, i * 10, 100, i * 10 + 8)) for i, t in enumerate(texts)]
+        return {k: v.text for k, v in find_fields(lines).values.items()}
+
+    got = fields("SURAT PERNYATAAN DUKUNGAN", 'LI “\t1. Nama\t"RIZKY SETIAWAN', "2.NIK\t: 3404090403543447")
+    assert got == {"name": '"RIZKY SETIAWAN', "nik": "3404090403543447"}
+    assert "name" not in fields("SURAT PERNYATAAN DUKUNGAN", "Dengan ini\tNama : BUDI")
+
+
 @pytest.mark.parametrize("seed", [21, 22])
 def test_generated_letter(seed: int) -> None:
     from pipelines.domain import PageKind, Reason
