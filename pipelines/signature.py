@@ -303,7 +303,7 @@ def print_under_stamps(gray: Gray, rgb: NDArray[np.uint8], stamps: list[Circle] 
     print under them. A stamp's ink is a translucent dye over the print: it filters the light,
     so paper under some share of the ink lies on a line from white to the ink (its colour and
     its brightest channel both go with the share), and print under it stays as dark as toner
-    under a filter. The paper's line is drawn through the disk's most coloured pixels; a
+    under a filter. The paper's line is drawn through the outer ring's most coloured pixels; a
     coloured pixel that keeps at least LIT of the light the paper keeps under that much ink
     turns white, any other black (JPEG's halved chroma leaves ring edges less coloured than
     their darkness says: at a lower LIT they stay as ink, at a higher one print edges go).
@@ -370,10 +370,10 @@ def _stamp_ink(
     strength = np.linalg.norm(patch - patch.mean(axis=1, keepdims=True), axis=1)
     yy, xx = np.mgrid[y0:y1, x0:x1]
     dist = np.hypot(xx - cx, yy - cy).reshape(-1)
-    ring = strength[(dist >= 0.93 * r) & (dist <= 1.05 * r)]
-    if ring.size < 50:
+    on_ring = (dist >= 0.93 * r) & (dist <= 1.05 * r)
+    if on_ring.sum() < 50:
         return None
-    inkiest = (strength >= np.percentile(ring, RING_INKIEST)) & (dist >= 0.93 * r) & (dist <= 1.05 * r)
+    inkiest = on_ring & (strength >= np.percentile(strength[on_ring], RING_INKIEST))
     ink = np.median(patch[inkiest], axis=0)  # the ring's inkiest pixels: paper and ink
     if float(np.linalg.norm(ink - ink.mean())) < INK_HUE:
         return None
