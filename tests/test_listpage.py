@@ -60,7 +60,7 @@ def test_sex_cell(text: str, sex: str | None) -> None:
 def test_a_sex_letter_is_told_by_its_shape_with_specks_beside_or_stuck_to_it(
     family: str, letter: str, specks: str
 ) -> None:
-    """An L or a P at 200 and 300 dpi, in each of the forms' fonts, clean, with a speck beside
+    """An L or a P of 24 and 36 px, in each of the forms' fonts, clean, with a speck beside
     it or one stuck under its foot (seed 11's 200-dpi L, read "Li" by OCR): told by its
     shape. A serif L's top serifs span half its width (seed 11's 300-dpi L, read "2")."""
     from PIL import Image, ImageDraw
