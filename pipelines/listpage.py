@@ -606,11 +606,23 @@ def respaced(reading: OcrText) -> str | None:
 
 
 def _witness_name(reader: OcrCellReader, box: tuple[int, int, int, int]) -> tuple[str | None, float]:
-    """(the witness's reading as printed, or None; its confidence)."""
+    """(the witness's reading as printed, or None; its confidence: that of its weakest
+    character but for the spaces and dots around the name, which `name_as_printed` drops. On
+    seed 2026's 300-dpi lists RapidOCR read " SLAMET" at 0.61 and " EKO AGUS MAULANA ." at
+    0.61 from crops' margins, and names both Tesseract models read alike went to review.)"""
     got = reader.witness_read(box, charset=NAME_CHARS, name=True)
     if got is None:
         return None, 0.0
-    return name_as_printed(got.text) or None, got.confidence
+    chars = list(got.symbols)
+    while chars and chars[0][0] in _AROUND_NAME:
+        chars.pop(0)
+    while chars and chars[-1][0] in _AROUND_NAME:
+        chars.pop()
+    confidence = min((c for _, c in chars), default=0.0) if got.symbols else got.confidence
+    return name_as_printed(got.text) or None, confidence
+
+
+_AROUND_NAME = " .,-"  # what `name_as_printed` strips from a name's ends
 
 
 def name_words(name: str) -> bool:

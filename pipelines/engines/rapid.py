@@ -151,7 +151,7 @@ class RapidEngine:
             conf = float(np.mean([c.confidence for c in detail.chars])) if detail.chars else 0.0
         else:
             conf = detail.confidence
-        return OcrText(detail.text, _clip(conf))
+        return OcrText(detail.text, _clip(conf), tuple((c.char, _clip(c.confidence)) for c in detail.chars))
 
     def read_lines(self, image: Image, *, timeout: float = 30.0) -> list[OcrLine]:
         bgr = _to_bgr(image)
