@@ -204,7 +204,10 @@ class OcrCellReader:
             return 0, []
         out: list[float] = []
         for (a, b, c0, c1), _ in lines:
-            inked = np.concatenate(([1], ink[a:b, c0:c1].any(axis=0).astype(np.int8), [1]))
+            # from the first glyph to the last: a speck of dust beside the name is no word (the
+            # run before ".", after "RAHAYU", doubted the name's two spaces on seed 2026's lists)
+            g0, g1 = _glyph_span(ink[a:b, c0:c1])
+            inked = np.concatenate(([1], ink[a:b, c0 + g0 : c0 + g1].any(axis=0).astype(np.int8), [1]))
             edges = np.flatnonzero(np.diff(inked))  # blank runs start at even, end at odd places
             out.extend(float(run) / max(1, b - a) for run in (edges[1::2] - edges[0::2]).tolist())
         return len(lines), out
@@ -583,6 +586,19 @@ def _stray_specks(band: Gray) -> NDArray[np.bool_]:
     if not chosen:
         return none
     return labels_in(labels, n, np.asarray(chosen, dtype=np.intp) + 1)
+
+
+def _glyph_span(band: Gray) -> tuple[int, int]:
+    """(left, right) of a text line's glyphs, marks of at least half their height: dots,
+    apostrophes and specks beyond them left out."""
+    n, _, stats, _ = components(band)
+    glyph = _glyph_of(n, stats)
+    if glyph is None:
+        return 0, band.shape[1]
+    tall = 1 + np.flatnonzero(stats[1:n, cv2.CC_STAT_HEIGHT] >= 0.5 * glyph)
+    return int(stats[tall, cv2.CC_STAT_LEFT].min()), int(
+        (stats[tall, cv2.CC_STAT_LEFT] + stats[tall, cv2.CC_STAT_WIDTH]).max()
+    )
 
 
 def _text_extent(band: Gray) -> tuple[int, int]:

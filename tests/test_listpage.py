@@ -81,6 +81,30 @@ def test_a_sex_letter_is_told_by_its_shape_with_specks_beside_or_stuck_to_it(
         assert sex_by_shape(ink) == letter, (family, size)
 
 
+@pytest.mark.parametrize("speck", [None, "after", "before"])
+def test_a_speck_beside_a_name_is_no_word_break(speck: str | None) -> None:
+    """The ink's blank runs are measured from the name's first glyph to its last: a speck of
+    dust just after "RAHAYU" made a third wide run, and the name's two spaces were doubted
+    (seed 2026's 300-dpi lists: ten names both models read right went to review)."""
+    from PIL import Image, ImageDraw
+
+    from synth.fonts import pil_font
+
+    img = Image.new("L", (900, 120), 255)
+    draw = ImageDraw.Draw(img)
+    draw.text((60, 40), "ANI DEWI RAHAYU", font=pil_font("sans", False, 40), fill=0)
+    gray = np.array(img)
+    ys, xs = np.nonzero(gray < 128)
+    middle = (int(ys.min()) + int(ys.max())) // 2
+    if speck == "after":
+        gray[middle : middle + 5, xs.max() + 14 : xs.max() + 19] = 0
+    elif speck == "before":
+        gray[middle : middle + 5, xs.min() - 19 : xs.min() - 14] = 0
+    reader = OcrCellReader(gray, TesseractEngine(), ruled=False)
+    lines, gaps = reader.gaps((0, 0, 900, 120))
+    assert lines == 1 and spaces_agree("ANI DEWI RAHAYU", lines, gaps), sorted(gaps, reverse=True)[:4]
+
+
 def _read(seed: int, nik_style: str, dpi: int = 200, n: int = 12, landscape: bool = False):  # type: ignore[no-untyped-def]
     from synth.people import make_people
     from synth.render import render_list
