@@ -206,7 +206,7 @@ class OcrCellReader:
         for (a, b, c0, c1), _ in lines:
             # from the first glyph to the last: a speck of dust beside the name is no word (the
             # run before ".", after "RAHAYU", doubted the name's two spaces on seed 2026's lists)
-            g0, g1 = _glyph_span(ink[a:b, c0:c1])
+            g0, g1, _ = _glyph_span(ink[a:b, c0:c1]) or (0, c1 - c0, 0)
             inked = np.concatenate(([1], ink[a:b, c0 + g0 : c0 + g1].any(axis=0).astype(np.int8), [1]))
             edges = np.flatnonzero(np.diff(inked))  # blank runs start at even, end at odd places
             out.extend(float(run) / max(1, b - a) for run in (edges[1::2] - edges[0::2]).tolist())
@@ -588,31 +588,26 @@ def _stray_specks(band: Gray) -> NDArray[np.bool_]:
     return labels_in(labels, n, np.asarray(chosen, dtype=np.intp) + 1)
 
 
-def _glyph_span(band: Gray) -> tuple[int, int]:
-    """(left, right) of a text line's glyphs, marks of at least half their height: dots,
-    apostrophes and specks beyond them left out."""
+def _glyph_span(band: Gray) -> tuple[int, int, int] | None:
+    """(left, right, height) of a text line's glyphs, marks of at least half their height:
+    dots, apostrophes and specks beyond them left out; None when the band holds no marks."""
     n, _, stats, _ = components(band)
     glyph = _glyph_of(n, stats)
     if glyph is None:
-        return 0, band.shape[1]
+        return None
     tall = 1 + np.flatnonzero(stats[1:n, cv2.CC_STAT_HEIGHT] >= 0.5 * glyph)
-    return int(stats[tall, cv2.CC_STAT_LEFT].min()), int(
-        (stats[tall, cv2.CC_STAT_LEFT] + stats[tall, cv2.CC_STAT_WIDTH]).max()
-    )
+    left = int(stats[tall, cv2.CC_STAT_LEFT].min())
+    return left, int((stats[tall, cv2.CC_STAT_LEFT] + stats[tall, cv2.CC_STAT_WIDTH]).max()), glyph
 
 
 def _text_extent(band: Gray) -> tuple[int, int]:
     """(left, right) of a text line's glyphs: dust a word's width or more away from them is
     left out (at 150 dpi with noise, specks to the right of a name were read as "SG")."""
     cols = np.flatnonzero(band.sum(axis=0) > 0)
-    n, _, stats, _ = components(band)
-    glyph = _glyph_of(n, stats)
-    if glyph is None:
+    span = _glyph_span(band)
+    if span is None:
         return int(cols[0]), int(cols[-1]) + 1
-    heights = stats[1:, cv2.CC_STAT_HEIGHT]
-    tall = 1 + np.flatnonzero(heights >= 0.5 * glyph)
-    left = int(stats[tall, cv2.CC_STAT_LEFT].min())
-    right = int((stats[tall, cv2.CC_STAT_LEFT] + stats[tall, cv2.CC_STAT_WIDTH]).max())
+    left, right, glyph = span
     reach = max(2, int(0.8 * glyph))  # a dot after an initial, an apostrophe, a comma
     near = cols[(cols >= left - reach) & (cols < right + reach)]
     return int(near[0]), int(near[-1]) + 1

@@ -368,7 +368,7 @@ def _stamp_ink(
     cx, cy, r = stamp
     patch = rgb[y0:y1, x0:x1].reshape(-1, 3).astype(np.float32)
     strength = np.linalg.norm(patch - patch.mean(axis=1, keepdims=True), axis=1)
-    yy, xx = np.mgrid[y0:y1, x0:x1]
+    yy, xx = np.ogrid[y0:y1, x0:x1]
     dist = np.hypot(xx - cx, yy - cy).reshape(-1)
     on_ring = (dist >= 0.93 * r) & (dist <= 1.05 * r)
     if on_ring.sum() < 50:
