@@ -72,6 +72,7 @@ class Tally:
     flagged: int = 0
     wrong_unflagged: list[str] = field(default_factory=list)
     misses: list[dict[str, Any]] = field(default_factory=list)  # every field read wrongly, for --misses
+    flags: list[dict[str, Any]] = field(default_factory=list)  # every entry sent to review, for --flagged
     missing_entries: int = 0
     cards: int = 0
     card_nik_exact: int = 0
@@ -104,6 +105,15 @@ def score_entry(t: Tally, truth: SupporterTruth, got: SupporterRead | None, wher
     t.signed_ok += signed_ok
     t.empty_read_signed += (not truth.signed) and got.signed is True
     flagged = _flagged(got)
+    if flagged:
+        t.flags.append(
+            {
+                "where": f"{where} row {truth.row}",
+                "right": nik_ok and name_ok and signed_ok,
+                "name": [truth.name, got.name],
+                "reasons": [str(r) for r in got.reasons],
+            }
+        )
     for fname, want, have in (
         ("nik", truth.nik, got.nik),
         ("name", fold(truth.name), fold(got.name)),
@@ -375,6 +385,7 @@ def main() -> int:
     ap.add_argument("--groups", help="read only these page groups (letter,list,card_photo,card_sheet,other)")
     ap.add_argument("--no-external", action="store_true", help="skip the text-layer and ../shared pages")
     ap.add_argument("--misses", help="write every value read wrongly to this JSON-lines file")
+    ap.add_argument("--flagged", help="write every entry sent to review to this JSON-lines file")
     ap.add_argument("--check", action="store_true", help="exit 1 when a hard target is missed")
     args = ap.parse_args()
     engines = Engines()
@@ -424,6 +435,10 @@ def main() -> int:
     if args.misses:
         with open(args.misses, "w", encoding="utf-8") as f:
             for m in t.misses:
+                f.write(json.dumps(m) + "\n")
+    if args.flagged:
+        with open(args.flagged, "w", encoding="utf-8") as f:
+            for m in t.flags:
                 f.write(json.dumps(m) + "\n")
     if args.check:
         hard = (

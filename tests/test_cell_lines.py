@@ -137,3 +137,50 @@ def test_digits_spread_one_per_box_are_told_without_their_boxes() -> None:
         draw.text((10 + 52 * i, 12), digit, fill=0, font=font)  # one per (lost) box, 52 px apart
     reader, box = _reader(img)
     assert reader.digits_spread(box)
+
+
+class _Recorder:
+    """Keeps the images it is handed."""
+
+    name = "recorder"
+
+    def __init__(self) -> None:
+        self.seen: list[np.ndarray] = []
+
+    def read_line(self, image: np.ndarray, *, charset: str | None = None, timeout: float = 2.0) -> OcrText:
+        self.seen.append(np.asarray(image))
+        return OcrText("3404", 0.99)
+
+
+def test_dust_beside_digits_is_not_handed_to_the_engine() -> None:
+    # A 300-dpi NIK in digit boxes on a bilevel scan: specks beside the digits were read as
+    # dots and colons ("340409580.976.3.445"), the digits less sure, and 58 of a page's 150 NIKs
+    # were asked of the witness. What is left of a box's side, taller than the digits, too.
+    import cv2
+
+    from pipelines.cells import components
+
+    font = pil_font("sans", False, 34)
+    img = Image.new("L", (980, 70), 255)
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((8, 6, 968, 62), outline=0, width=2)
+    for i, digit in enumerate("3404095809763445"):
+        x = 8 + 60 * i
+        draw.line((x, 6, x, 62), fill=0, width=2)
+        draw.text((x + 20, 14), digit, fill=0, font=font)
+    arr = np.asarray(img).copy()
+    rng = np.random.default_rng(7)
+    for _ in range(60):  # 2-4 px specks all over the cell
+        y, x, s = int(rng.integers(8, 60)), int(rng.integers(10, 960)), int(rng.integers(2, 5))
+        arr[y : y + s, x : x + s] = 0
+    arr[4:66, 497:499] = 0  # a box side the box finder does not take (it stands off the boxes)
+    engine = _Recorder()
+    reader = OcrCellReader(arr, engine, ruled=False)  # type: ignore[arg-type]
+    reader.read((0, 0, arr.shape[1], arr.shape[0]), boxed_digits=True, height=20)
+    (seen,) = engine.seen
+    n, _, stats, _ = components(np.asarray(seen < 128, dtype=np.uint8) * 255)
+    heights, widths = stats[1:n, cv2.CC_STAT_HEIGHT], stats[1:n, cv2.CC_STAT_WIDTH]
+    glyph = int(np.median(heights))
+    assert n - 1 == 16, "the sixteen digits and nothing else"
+    assert np.maximum(heights, widths).min() > 0.3 * glyph
+    assert heights.max() <= 1.2 * glyph

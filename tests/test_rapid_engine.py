@@ -80,6 +80,23 @@ def test_ctc_output_is_nfkc_normalised() -> None:
     assert out.confidence == pytest.approx(0.9)
 
 
+def test_a_characters_confidence_is_that_of_its_surest_time_step() -> None:
+    # The first step of a character's run shares its probability with the blank before it: a
+    # clear 8 at 0.51 (0.49 blank), then 1.0. Taken from the first step, a NIK's weakest digit
+    # read 0.51 to 0.99 as the crop's scale changed, and right NIKs went to review.
+    chars = ["blank", "8", "7"]
+    preds = np.zeros((6, 3), np.float32)
+    preds[0] = (1.0, 0.0, 0.0)
+    preds[1] = (0.49, 0.51, 0.0)  # "8" begins, shared with the blank
+    preds[2] = (0.0, 1.0, 0.0)  # "8" sure
+    preds[3] = (0.0, 0.3, 0.7)  # "7": its doubt is another digit, and stays
+    preds[4] = (1.0, 0.0, 0.0)
+    preds[5] = (0.4, 0.6, 0.0)  # a last "8" of one step: as sure as that step
+    out = _ctc_decode(preds, chars)
+    assert out.text == "878"
+    assert [c.confidence for c in out.chars] == pytest.approx([1.0, 0.7, 0.6])
+
+
 def test_reading_order_groups_rows() -> None:
     lines = [
         OcrLine("b", 1.0, (300, 102, 400, 120)),
