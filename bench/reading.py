@@ -112,6 +112,13 @@ def score_entry(t: Tally, truth: SupporterTruth, got: SupporterRead | None, wher
                 "right": nik_ok and name_ok and signed_ok,
                 "name": [truth.name, got.name],
                 "reasons": [str(r) for r in got.reasons],
+                "name_confidence": got.name_confidence,
+                "nik_confidence": got.nik_confidence,
+                "unread": [
+                    k
+                    for k, v in (("birth_date", got.birth_date), ("sex", got.sex), ("signed", got.signed))
+                    if v is None
+                ],
             }
         )
     for fname, want, have in (
