@@ -644,8 +644,10 @@ def name_like(name: str) -> bool:
 
 
 def _bare(name: str) -> str:
-    """A name's letters alone: what two readings that differ in punctuation only share."""
-    return re.sub(r"[^A-Z]", "", name)
+    """A name's letters and word breaks alone: what two readings that differ in punctuation
+    only share. (Word breaks differ where one model merged two words, "SITIYUNITA SIREGAR":
+    the ink's gaps judge those, `spaces_agree`.)"""
+    return " ".join(re.sub(r"[^A-Z ]", "", name).split())
 
 
 def tidy_punctuation(name: str) -> str:

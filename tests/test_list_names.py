@@ -130,6 +130,8 @@ def test_the_guess_keeps_the_words_most_readings_hold() -> None:
         (("DIMAS WIJAYA", 0.85), ("DIMAS WIFAYA", 0.90), ("DIMAS WIJAYA", 0.65), False),  # both weak
         (("DIMAS WIFAYA", 0.93), ("DIMAS WIJAYA", 0.90), ("DIMAS WIJAYA", 0.95), False),  # not the first's
         (("WULAN NIMAH", 0.95), ("WULAN NI'MAH", 0.98), ("WULAN NIMAH", 0.95), False),  # punctuation alone
+        (("DIMAS WIJAYA", 0.95), ("DIMASWIJAYA", 0.98), ("DIMAS WIJAYA", 0.9), True),  # a word break, the ink's
+        (("DIMASWIJAYA", 0.95), ("DIMAS WIJAYA", 0.98), ("DIMASWIJAYA", 0.9), False),  # ... not the ink's
     ],
 )
 def test_the_witness_settles_two_name_readings_that_disagree(
