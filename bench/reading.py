@@ -6,6 +6,9 @@
     .venv/bin/python -m bench.reading --list-dpi drawn  # one list at a drawn resolution (figures before 2026-11-29)
 
 The report also breaks letters and lists down by resolution ("by_dpi": accuracy, flags, speed).
+`--misses FILE` writes every value read wrongly, `--flagged FILE` every entry sent to review
+(whether it was read right, and what it lacked: a sure name, NIK, birth date, sex, signature), one
+JSON object a line: what to trace when the review load or the accuracy moves.
 
 Generates pages of every kind (synth: letters with and without pasted cards, lists of up to 25
 rows, card photos, photocopy sheets of 1-8 cards, cover and blank pages, text-layer PDFs) over
