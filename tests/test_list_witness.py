@@ -178,6 +178,27 @@ def test_birth_date_misread_zero_is_asked_of_the_witness() -> None:
     assert read_birth(OcrCellReader(gray, tess, ruled=False, witness=witness), box)[1] == dt.date(1987, 3, 3)  # type: ignore[arg-type]
 
 
+def test_a_birth_date_a_sure_nik_contradicts_is_read_again_by_the_witness() -> None:
+    # Tesseract read "1999" for 1990 in small print: the NIK (born 9 April 1990, a woman: day
+    # 49) is sure, and the witness reads the date its digits say: that date stands.
+    from pipelines.listpage import birth_the_nik_confirms
+
+    nik = "3404014904900001"
+    gray, box = _cell("SLEMAN, 09-04-1990")
+    witness = Scripted(("SLEMAN, 09-04-1990", 0.97))
+    reader = OcrCellReader(gray, Scripted(), ruled=False, witness=witness)  # type: ignore[arg-type]
+    assert birth_the_nik_confirms(reader, box, nik, dt.date(1999, 4, 9)) == ("SLEMAN", dt.date(1990, 4, 9), 0.97)
+    # the witness reads the first date again, or another: no date is taken
+    for read in ("SLEMAN, 09-04-1999", "SLEMAN, 09-04-1980", "SLEMAN"):
+        reader = OcrCellReader(gray, Scripted(), ruled=False, witness=Scripted((read, 0.97)))  # type: ignore[arg-type]
+        assert birth_the_nik_confirms(reader, box, nik, dt.date(1999, 4, 9)) is None
+    # a date the NIK agrees with is not asked again
+    witness = Scripted()
+    reader = OcrCellReader(gray, Scripted(), ruled=False, witness=witness)  # type: ignore[arg-type]
+    assert birth_the_nik_confirms(reader, box, nik, dt.date(1990, 4, 9)) is None
+    assert witness.calls == 0
+
+
 def test_slot_number_is_print_a_small_mark_is_not() -> None:
     e = engines()
     gray, box = _cell("21. ....", size=22)
