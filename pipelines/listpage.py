@@ -276,9 +276,9 @@ def _read_row(
     # after the birth date and sex: a NIK in doubt is guessed by them too
     nik, nik_conf = read_nik(reader, grid.span(r, *cols["nik"]), (birth_date, sex))
     if nik is not None and nik_conf >= NIK_MIN_CONFIDENCE and birth_date is not None:
-        again = birth_the_nik_confirms(reader, grid.span(r, *cols["birth"]), nik, birth_date)
-        if again is not None:
-            place, birth_date, birth_conf = again
+        confirmed = birth_the_nik_confirms(reader, grid.span(r, *cols["birth"]), nik, birth_date)
+        if confirmed is not None:
+            place, birth_date, birth_conf = confirmed
 
     address = None
     signed: bool | None = None
@@ -734,9 +734,6 @@ def read_birth(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str 
     return place, date, first.confidence * (0.85**fixes) if date else 0.0
 
 
-_DATE_PARTS = frozenset({"birth_day", "birth_month", "birth_year"})
-
-
 def birth_the_nik_confirms(
     reader: CellReader, box: tuple[int, int, int, int], nik: str, birth_date: dt.date
 ) -> tuple[str | None, dt.date, float] | None:
@@ -744,13 +741,13 @@ def birth_the_nik_confirms(
     the date read first contradicts a sure `nik` and the witness reads the date the NIK's own
     digits say (two independent readings alike); else None. Tesseract read "1999" for 1990 and
     "03" for 13 in small print, and right entries went to review as NIK_UNREADABLE."""
-    if not set(matches_printed(nik, birth_date, None)) & _DATE_PARTS or not isinstance(reader, OcrCellReader):
+    if not matches_printed(nik, birth_date, None) or not isinstance(reader, OcrCellReader):  # (the date's parts alone)
         return None
     got = reader.witness_read(box)
     if got is None:
         return None
     place, date, fixes = parse_birth_detail(got.text)
-    if date is None or set(matches_printed(nik, date, None)) & _DATE_PARTS:
+    if date is None or matches_printed(nik, date, None):
         return None
     return place, date, got.confidence * (0.85**fixes)
 
