@@ -428,12 +428,7 @@ def _drop_specks(ink: Gray, min_area: int) -> Gray:
     if n <= 1:
         return ink
     small = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] < min_area)
-    small = small[small > 0]
-    if len(small) == 0:
-        return ink
-    out = ink.copy()
-    out[labels_in(labels, n, small)] = 0
-    return out
+    return _without(ink, labels, n, small[small > 0])
 
 
 def _drop_dust(ink: Gray) -> Gray:
@@ -446,11 +441,15 @@ def _drop_dust(ink: Gray) -> Gray:
     width, height = stats[1:n, cv2.CC_STAT_WIDTH], stats[1:n, cv2.CC_STAT_HEIGHT]
     # and a thin upright stroke taller than the digits: what is left of a box's side
     rule = (height > 1.2 * glyph) & (width <= DUST * glyph)
-    dust = 1 + np.flatnonzero((np.maximum(width, height) <= DUST * glyph) | rule)
-    if len(dust) == 0:
+    return _without(ink, labels, n, 1 + np.flatnonzero((np.maximum(width, height) <= DUST * glyph) | rule))
+
+
+def _without(ink: Gray, labels: NDArray[np.int32], n: int, ids: NDArray[np.intp]) -> Gray:
+    """`ink` with the components `ids` (labels of `components`) taken off: a copy, or `ink`."""
+    if len(ids) == 0:
         return ink
     out = ink.copy()
-    out[labels_in(labels, n, dust)] = 0
+    out[labels_in(labels, n, ids)] = 0
     return out
 
 

@@ -488,13 +488,18 @@ def _recognise_nik(card: NDArray[np.uint8], rapid: _LineFinder, box: _Box) -> _B
     detector, on a small copy, cut a tilted line's last digit in half: seed 11's card photo
     126, ":340411161269292:", the card unread)."""
     seen = _read_nik_box(card, rapid, box.box)
-    if extract_nik(seen.digits[0] if seen.digits else "")[0] is None:
+    if not _makes_nik(seen):
         wider = _run_on(card, box.box)
         if wider != box.box:
             again = _read_nik_box(card, rapid, wider)
-            if extract_nik(again.digits[0] if again.digits else "")[0] is not None:
+            if _makes_nik(again):
                 return again
     return seen
+
+
+def _makes_nik(line: _Box) -> bool:
+    """Whether a NIK line's reading as digits holds a NIK."""
+    return extract_nik(line.digits[0] if line.digits else "")[0] is not None
 
 
 def _read_nik_box(card: NDArray[np.uint8], rapid: _LineFinder, box: tuple[int, int, int, int]) -> _Box:

@@ -323,8 +323,7 @@ def print_under_stamps(gray: Gray, rgb: NDArray[np.uint8], stamps: list[Circle] 
             _grey_stamp_off(out, stamp)
             continue
         x0, y0, x1, y1 = box
-        patch, ink = found
-        chroma = patch - patch.mean(axis=1, keepdims=True)
+        patch, chroma, ink = found
         hue = ink - ink.mean()
         most = float(np.linalg.norm(hue))
         colour = chroma @ (hue / most)  # how far along the ink's hue, in grey levels
@@ -357,17 +356,19 @@ def _disk_box(stamp: Circle, shape: tuple[int, ...]) -> tuple[int, int, int, int
 
 def _stamp_ink(
     rgb: NDArray[np.uint8], stamp: Circle, box: tuple[int, int, int, int]
-) -> tuple[NDArray[np.float32], NDArray[np.float32]] | None:
-    """(the pixels of a stamp's `box` as rows of RGB, the colour of the inkiest pixels on its
-    outer ring), or None when that ink has no colour to speak of (a grey stamp, a grey page).
-    The ring, not the whole disk: a blue pen's signature in a red stamp's disk is inkier than
-    the stamp, and the red ring was left on the page as print."""
+) -> tuple[NDArray[np.float32], NDArray[np.float32], NDArray[np.float32]] | None:
+    """(the pixels of a stamp's `box` as rows of RGB, their colour (each less its grey), the
+    colour of the inkiest pixels on its outer ring), or None when that ink has no colour to
+    speak of (a grey stamp, a grey page). The ring, not the whole disk: a blue pen's signature
+    in a red stamp's disk is inkier than the stamp, and the red ring was left on the page as
+    print."""
     if rgb.ndim != 3:
         return None
     x0, y0, x1, y1 = box
     cx, cy, r = stamp
     patch = rgb[y0:y1, x0:x1].reshape(-1, 3).astype(np.float32)
-    strength = np.linalg.norm(patch - patch.mean(axis=1, keepdims=True), axis=1)
+    chroma = patch - patch.mean(axis=1, keepdims=True)
+    strength = np.linalg.norm(chroma, axis=1)
     yy, xx = np.ogrid[y0:y1, x0:x1]
     dist = np.hypot(xx - cx, yy - cy).reshape(-1)
     on_ring = (dist >= 0.93 * r) & (dist <= 1.05 * r)
@@ -377,7 +378,7 @@ def _stamp_ink(
     ink = np.median(patch[inkiest], axis=0)  # the ring's inkiest pixels: paper and ink
     if float(np.linalg.norm(ink - ink.mean())) < INK_HUE:
         return None
-    return patch, ink
+    return patch, chroma, ink
 
 
 GREY_STAMP_LOSS = 0.1  # share of the print around a grey stamp that its cut may take, else left alone
