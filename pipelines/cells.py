@@ -37,6 +37,12 @@ SMALL_PRINT = 14  # px: capitals shorter are small print (150 dpi: 11-14 px; 200
 SPREAD_GAPS = 8
 DUST = 0.3  # a mark no larger than this share of the glyphs' height, in both directions, is no digit
 WITNESS_HEIGHT = 32  # line height handed to the witness engine (it rescales to 48 itself)
+# A cell's lines are set side by side this many line heights apart: Tesseract reads the blank as
+# the word break it is; the witness wants a word-sized one (two heights apart it ran the words of
+# 45 of 177 wrapped 150/200-dpi names together, and was sure of 3: the join its weakest
+# character; half a height apart, 12 and 106)
+JOIN_GAP = 2.0
+WITNESS_JOIN_GAP = 0.5
 
 
 class CellReader(Protocol):
@@ -121,7 +127,7 @@ class OcrCellReader:
         line crops the first engine saw."""
         if self.witness is None:
             return None
-        return self._read_with(self.witness, box, charset, boxed_digits, height, False, None, name)
+        return self._read_with(self.witness, box, charset, boxed_digits, height, False, None, name, WITNESS_JOIN_GAP)
 
     def _read_with(
         self,
@@ -133,6 +139,7 @@ class OcrCellReader:
         binary: bool,
         close_gaps: bool | None,
         name: bool = False,
+        join_gap: float = JOIN_GAP,
     ) -> OcrText:
         found = self._lines(box, boxed_digits=boxed_digits, care=name)
         if found is None:
@@ -147,7 +154,7 @@ class OcrCellReader:
             lines = [u8(np.where(line < 150, 0, 255)) for line in lines]
         # A cell's lines ("JAKARTA," / "30-08-1963") are set side by side and read in one call:
         # one call per cell instead of one per line.
-        image = join_lines(lines, height)
+        image = join_lines(lines, height, join_gap)
         if small:
             image = black_on_white(image)
         got = engine.read_line(image, charset=charset, timeout=self.seconds_budget)
@@ -639,17 +646,18 @@ def _text_extent(band: Gray) -> tuple[int, int]:
     return int(near[0]), int(near[-1]) + 1
 
 
-def join_lines(lines: list[Gray], height: int = LINE_HEIGHT) -> Gray:
-    """Several tight line crops scaled to `height` and set side by side, with a margin."""
+def join_lines(lines: list[Gray], height: int = LINE_HEIGHT, gap: float = JOIN_GAP) -> Gray:
+    """Several tight line crops scaled to `height` and set side by side, `gap` line heights
+    apart, with a margin."""
     if len(lines) == 1:
         return prepare_line(lines[0], height)
     scaled = [_scaled(line, height) for line in lines]
     top = max(s.shape[0] for s in scaled)
-    gap = np.full((top, height * 2), 255, np.uint8)
+    blank = np.full((top, max(1, round(height * gap))), 255, np.uint8)
     parts: list[Gray] = []
     for s in scaled:
         if parts:
-            parts.append(gap)
+            parts.append(blank)
         below = top - s.shape[0]
         parts.append(u8(cv2.copyMakeBorder(s, 0, below, 0, 0, cv2.BORDER_CONSTANT, value=255)))
     return _margin(np.hstack(parts))

@@ -429,3 +429,30 @@ def test_the_nik_guessed_for_review_can_be_a_nik_and_agrees_with_the_printed_bir
     tess = Scripted(("3171080411510931", 0.99), ("3171080411510937", 0.93))
     reader = OcrCellReader(gray, tess, ruled=False, witness=Scripted(("3171080411610931", 0.65)))  # type: ignore[arg-type]
     assert read_nik(reader, box) == ("3171080411510931", 0.0)  # without the printed date: the surest
+
+
+def _wrapped_cell(lines: tuple[str, ...], font: str, size: int = 16) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    img = Image.new("L", (260, size * (len(lines) + 2)), 255)
+    draw = ImageDraw.Draw(img)
+    for k, text in enumerate(lines):
+        draw.text((8, size // 2 + k * round(size * 1.25)), text, fill=0, font=pil_font(font, False, size))
+    gray = np.ascontiguousarray(np.asarray(img))
+    return gray, (0, 0, gray.shape[1], gray.shape[0])
+
+
+@pytest.mark.parametrize("font", ["sans", "serif", "mono"])
+@pytest.mark.parametrize("lines", [("RAHMAT", "PRATAMA"), ("ABDUL HERU", "NUGROHO")])
+def test_the_witness_reads_a_name_wrapped_in_its_cell_as_surely_as_one_line(lines: tuple[str, ...], font: str) -> None:
+    """A name wrapped onto two lines of its cell in small print: the lines are handed to the
+    witness side by side, a word space apart. Two line heights apart (as Tesseract gets them),
+    RapidOCR was unsure of the join (0.54-0.84 here) or ran the words together ("ABDUL
+    HERUNUGROHO"), and names all three engines read right went to review."""
+    from pipelines.listpage import _witness_name
+
+    gray, box = _wrapped_cell(lines, font)
+    e = engines()
+    reader = OcrCellReader(gray, e.tesseract, ruled=False, witness=e.rapid)
+    assert reader.small_print(box)
+    name, confidence = _witness_name(reader, box)
+    assert name == " ".join(lines)
+    assert confidence >= 0.9
