@@ -509,7 +509,11 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
             # the ink as "ERNA'SARI" where both models read ERNA SARI
             witnessed = None
     elif (
-        reader.witness is not None and fits(name) and boxes_agree and not t_for_i(name) and _bare(again) != _bare(name)
+        reader.witness is not None
+        and fits(name)
+        and boxes_agree
+        and not t_for_i(name)
+        and (_bare(again) != _bare(name) or not plausible_punctuation(again))
     ):
         # The two Tesseract readings disagree: the witness settles it when it reads the first
         # (the Indonesian model's, grey) exactly and sure, as for a NIK. On seed 2026's list at
@@ -524,6 +528,21 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
         settles = WITNESS_SETTLES if first.confidence >= NAME_FIRST_SURE else WITNESS_FLOOR
         if witnessed == name and witness_conf >= settles and first.confidence >= NAME_MIN_CONFIDENCE:
             return name, 1.0 - (1.0 - first.confidence) * (1.0 - witness_conf)
+    elif (
+        reader.witness is not None
+        and not fits(name)
+        and fits(again)
+        and name_words(again)
+        and (_bare(again) != _bare(name) or not plausible_punctuation(name))
+    ):
+        # The other way round: the first reading does not fit the ink (a speck read as a stray
+        # apostrophe, "'SRIYATUN", "SUPRIYADI '"; two words run together, "AYUNUR PUSPITASARI"),
+        # the second does, and the witness settles it for the second by the same rule.
+        if witnessed is None:
+            witnessed, witness_conf = _witness_name(reader, box)
+        settles = WITNESS_SETTLES if second.confidence >= NAME_FIRST_SURE else WITNESS_FLOOR
+        if witnessed == again and witness_conf >= settles and second.confidence >= NAME_MIN_CONFIDENCE:
+            return again, 1.0 - (1.0 - second.confidence) * (1.0 - witness_conf)
     # In doubt the entry goes to review whatever is read next; more readings only choose the
     # best guess to show the reviewer: a text that fits the ink, the most often read.
     # (They do not clear the doubt: "RIFA'I" read as "RIFAT" at three scales out of four.)
