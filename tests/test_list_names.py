@@ -217,3 +217,49 @@ def test_a_hyphen_where_the_ink_shows_a_word_break_is_doubt_whoever_reads_it() -
     reader = OcrCellReader(gray, Scripted(read, read), ruled=False, check=Scripted(read), witness=Scripted(read))  # type: ignore[arg-type]
     _, conf = read_name(reader, box)
     assert conf < NAME_MIN_CONFIDENCE
+
+
+@pytest.mark.parametrize(
+    ("name", "witnessed", "lines", "gaps", "together"),
+    [
+        ("IMAM PRATAMA", "IMAMPRATAMA", 1, [1.08, 0.17, 0.17, 0.08], True),
+        ("JOKO IMAM GUNAWAN", "JOKOIMAM GUNAWAN", 1, [0.9, 0.5, 0.17], True),
+        ("JOKO IMAM GUNAWAN", "JOKOIMAM GUNAWAN", 1, [0.9, 0.3, 0.17], False),  # one break unclear
+        ("RAHMAT PRATAMA", "RAHMATPRATAMA", 1, [0.47, 0.36, 0.13], False),  # a letter gap as wide
+        ("ABDUL HERU NUGROHO", "ABDULHERU NUGROHO", 2, [0.45, 0.18], True),  # the third word on a line of its own
+        ("PAI JO", "PAIJO", 1, [0.13, 0.13], False),
+        ("HJ LESTARI", "HJLESTARI", 1, [0.53, 0.13], False),  # a title's dot may be what was lost
+        ("IMAM PRATAMA", "IMAM PRATAMA", 1, [1.08, 0.17], False),  # nothing run together
+        ("IMAM PRATAMA", "IMAMPRATAMO", 1, [1.08, 0.17], False),  # other letters
+    ],
+)
+def test_words_the_witness_ran_together_where_the_ink_shows_clear_breaks(
+    name: str, witnessed: str, lines: int, gaps: list[float], together: bool
+) -> None:
+    from pipelines.listpage import ran_together
+
+    assert ran_together(name, witnessed, lines, gaps) is together
+
+
+def test_a_word_break_both_models_and_the_ink_show_stands_where_the_witness_ran_the_words_together() -> None:
+    """RapidOCR read "IMAMPRATAMA" at 0.955 from a clean 150-dpi crop where both Tesseract models
+    read the space and the ink's blank run was over a line height wide; it went to review."""
+    gray, box = _cell("IMAM     PRATAMA", 16)  # a break no letter gap comes near
+    reader = OcrCellReader(
+        gray,
+        Scripted(("IMAM PRATAMA", 0.99)),
+        ruled=False,
+        check=Scripted(("IMAM PRATAMA", 0.98)),
+        witness=Scripted(("IMAMPRATAMA", 0.95)),
+    )  # type: ignore[arg-type]
+    assert reader.small_print(box)
+    name, conf = read_name(reader, box)
+    assert name == "IMAM PRATAMA" and conf >= NAME_MIN_CONFIDENCE
+    reader = OcrCellReader(
+        gray,
+        Scripted(("IMAM PRATAMA", 0.99)),
+        ruled=False,
+        check=Scripted(("IMAM PRATAMA", 0.98)),
+        witness=Scripted(("IMAMPRATAMA", 0.7)),
+    )  # type: ignore[arg-type]
+    assert read_name(reader, box)[1] < NAME_MIN_CONFIDENCE  # an unsure witness
