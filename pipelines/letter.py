@@ -21,6 +21,7 @@ from pipelines.cells import NAME_CHECK_HEIGHT, CellReader, OcrCellReader
 from pipelines.domain import IdCardRead, Reason, SupporterRead
 from pipelines.engines.base import OcrLine
 from pipelines.listpage import (
+    DOTTED_TITLES,
     NAME_MIN_CONFIDENCE,
     NIK_MIN_CONFIDENCE,
     name_as_printed,
@@ -200,6 +201,11 @@ def read_letter_fields(
         name = read_as or ""
     else:
         name, name_conf = _name(v["name"], reader)
+    card = _card_of(cards, nik)
+    if card is not None and nik_conf < NIK_MIN_CONFIDENCE:
+        nik_conf = card.nik_confidence  # the card's NIK, read sure, is the letter's guess
+    if card is not None and name and name_conf < NAME_MIN_CONFIDENCE and _card_confirms(card, name, reader, name_box):
+        name_conf = card.confidence
     if name and under_stamp(v["name"].box, stamps):
         name_conf = min(name_conf, 0.5)
     signed, sig_conf = judge_signature(gray, fields, stamps, boxes)
@@ -253,6 +259,26 @@ def _name(value: OcrLine, reader: CellReader | None) -> tuple[str, float]:
     if again is None or again[0] != "name" or name_as_printed(again[1]) != name:
         return name, min(value.confidence, 0.5)
     return name, value.confidence
+
+
+def _card_of(cards: tuple[IdCardRead, ...], nik: str | None) -> IdCardRead | None:
+    """The pasted card whose NIK, read sure, is the letter's `nik` (a guess or sure): the
+    supporter's own e-KTP, a second printing of the NIK and the name, read by other engines
+    in another font. Two printings read alike confirm each other's reading."""
+    sure = (c for c in cards if c.nik_confidence >= NIK_MIN_CONFIDENCE and Reason.NIK_UNREADABLE not in c.reasons)
+    return next((c for c in sure if nik is not None and c.nik == nik), None)
+
+
+def _card_confirms(card: IdCardRead, name: str, reader: CellReader | None, name_box: Box | None) -> bool:
+    """Whether the supporter's card, read sure, bears the letter's name as read (in doubt):
+    the same letters and word breaks. A card's name is read without punctuation, so only a
+    letter name without any is confirmed, where the ink shows no apostrophe the readings lost
+    and no title stands without its dot ("HJ LESTARI" read so where the dot faded)."""
+    if card.confidence < NAME_MIN_CONFIDENCE or card.name != name or re.fullmatch(r"[A-Z]+( [A-Z]+)*", name) is None:
+        return False
+    if DOTTED_TITLES.intersection(name.split()):
+        return False
+    return not (isinstance(reader, OcrCellReader) and name_box is not None and reader.high_marks(name_box) > 0)
 
 
 def _card_for(cards: tuple[IdCardRead, ...], nik: str | None) -> int | None:

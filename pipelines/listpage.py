@@ -429,7 +429,7 @@ def spaces_agree(name: str, lines: int, gaps: list[float]) -> bool:
 CLEAR_BREAK = 0.35
 # Titles printed with a dot: one read without it may have lost the dot (every engine read
 # "HJ LESTARI LESTARI" so, the dot faded), so its word breaks are not taken from the ink alone.
-_DOTTED_TITLES = frozenset({"H", "HJ", "MOH", "MUH", "MOCH", "MOHD", "MUHD", "MOKH"})
+DOTTED_TITLES = frozenset({"H", "HJ", "MOH", "MUH", "MOCH", "MOHD", "MUHD", "MOKH"})
 
 
 def ran_together(name: str, witnessed: str | None, lines: int, gaps: list[float]) -> bool:
@@ -445,7 +445,7 @@ def ran_together(name: str, witnessed: str | None, lines: int, gaps: list[float]
         and witnessed.count(" ") < name.count(" ")
         and breaks >= 1
         and sum(g >= CLEAR_BREAK for g in gaps) == breaks
-        and not _DOTTED_TITLES.intersection(name.split())
+        and not DOTTED_TITLES.intersection(name.split())
     )
 
 

@@ -82,3 +82,118 @@ def test_generated_letter(seed: int) -> None:
     assert got.name == name_as_printed(want.name) or got.reasons
     assert got.signed in (want.signed, None)
     assert got.birth_date == want.birth_date and got.sex == want.sex
+
+
+class _Scripted:
+    """An engine that answers each call with the next scripted text."""
+
+    name = "scripted"
+
+    def __init__(self, *answers: tuple[str, float]) -> None:
+        self.answers = list(answers)
+
+    def read_line(self, image: object, *, charset: str | None = None, timeout: float = 10.0) -> object:
+        from pipelines.engines.base import OcrText
+
+        text, conf = self.answers.pop(0) if self.answers else ("", 0.0)
+        return OcrText(text, conf)
+
+    def read_lines(self, image: object, *, timeout: float = 30.0) -> list[OcrLine]:
+        return []
+
+
+_NIK = "3171035510809309"  # a woman born 15 October 1980
+
+
+Reads = tuple[tuple[str, float], ...]
+
+
+def _letter_read(name: str, nik_reads: Reads, witness: Reads, cards: tuple[object, ...]) -> object:
+    """The letter's fields read from a page holding the NIK and `name`, the engines scripted:
+    the NIK read as `nik_reads`, the name first as printed, then otherwise by the other model;
+    the witness answers `witness` in turn."""
+    import datetime as dt
+
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    from pipelines.cells import OcrCellReader
+    from pipelines.letter import LetterFields, read_letter_fields
+    from synth.fonts import pil_font
+
+    img = Image.new("L", (900, 160), 255)
+    draw = ImageDraw.Draw(img)
+    draw.text((20, 20), _NIK, fill=0, font=pil_font("sans", False, 34))
+    draw.text((20, 90), name, fill=0, font=pil_font("sans", False, 34))
+    gray = np.ascontiguousarray(np.asarray(img))
+    fields = LetterFields(
+        values={
+            "nik": OcrLine(_NIK, 0.9, (20, 20, 880, 70)),
+            "name": OcrLine(name, 0.9, (20, 90, 880, 140)),
+            "birth": OcrLine("JAKARTA, 15-10-1980", 0.95, (20, 150, 400, 158)),
+            "sex": OcrLine("PEREMPUAN", 0.95, (20, 150, 400, 158)),
+        },
+        title=True,
+        caption=None,
+    )
+    engine = _Scripted(*nik_reads, (name, 0.98))
+    reader = OcrCellReader(
+        gray,
+        engine,  # type: ignore[arg-type]
+        ruled=False,
+        check=_Scripted((name + "T", 0.9)),  # type: ignore[arg-type]
+        witness=_Scripted(*witness),  # type: ignore[arg-type]
+    )
+    got = read_letter_fields(
+        gray,
+        fields,
+        reader,
+        cards,
+        nik_box=(0, 0, 900, 80),
+        name_box=(0, 80, 900, 150),  # type: ignore[arg-type]
+    )
+    assert got.birth_date == dt.date(1980, 10, 15)
+    return got
+
+
+@pytest.mark.parametrize(
+    ("name", "card_nik", "card_name", "confirmed"),
+    [
+        ("ERNA MARIA RAHMAWATI", _NIK, "ERNA MARIA RAHMAWATI", True),
+        ("ERNA MARIA RAHMAWATI", "3171035510809301", "ERNA MARIA RAHMAWATI", False),  # another person's card
+        ("ERNA MARIA RAHMAWATI", _NIK, "ERNA MARIA RAHMAWAT", False),  # the card reads otherwise
+        ("ERNA MARIA RAHMAWATI", _NIK, "ERNAMARIA RAHMAWATI", False),  # ... its word breaks too
+        ("HJ ERNA RAHMAWATI", _NIK, "HJ ERNA RAHMAWATI", False),  # a title without its dot
+        ("ERNA NI'MAH", _NIK, "ERNA NIMAH", False),  # the card has no punctuation to confirm
+    ],
+)
+def test_the_supporters_pasted_card_confirms_a_name_read_in_doubt(
+    name: str, card_nik: str, card_name: str, confirmed: bool
+) -> None:
+    """A letter's name in doubt (the two Tesseract models and the witness disagree) is confirmed
+    by the supporter's own e-KTP pasted on the page: its NIK is the letter's, read sure, and its
+    name, another printing read by other engines, reads the same."""
+    from pipelines.domain import IdCardRead
+    from pipelines.listpage import NAME_MIN_CONFIDENCE
+
+    card = IdCardRead(1, card_nik, card_name, None, None, None, confidence=0.95, nik_confidence=1.0)
+    sure = ((_NIK, 0.98), (_NIK, 0.98))
+    witness = ((name + "L", 0.5),)
+    got = _letter_read(name, sure, witness, (card,))
+    assert got.name == name  # type: ignore[attr-defined]
+    assert (got.name_confidence >= NAME_MIN_CONFIDENCE) is confirmed  # type: ignore[attr-defined]
+    assert _letter_read(name, sure, witness, ()).name_confidence < NAME_MIN_CONFIDENCE  # type: ignore[attr-defined]
+
+
+def test_the_supporters_pasted_card_confirms_a_nik_read_in_doubt() -> None:
+    from pipelines.domain import IdCardRead, Reason
+
+    card = IdCardRead(1, _NIK, "ERNA", None, None, None, confidence=0.95, nik_confidence=0.99)
+    doubt = ((_NIK, 0.7), ("317103551080930", 0.9))  # the second reading lost a digit
+    witness = ((_NIK, 0.6), ("ERNA", 0.99))  # the witness unsure of a digit
+    got = _letter_read("ERNA", doubt, witness, (card,))
+    assert got.nik == _NIK and got.nik_confidence == 0.99  # type: ignore[attr-defined]
+    assert Reason.NIK_UNREADABLE not in got.reasons  # type: ignore[attr-defined]
+    unsure_card = IdCardRead(1, _NIK, "ERNA", None, None, None, confidence=0.95, nik_confidence=0.6)
+    got = _letter_read("ERNA", doubt, witness, (unsure_card,))
+    assert Reason.NIK_UNREADABLE in got.reasons  # type: ignore[attr-defined]
