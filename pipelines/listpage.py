@@ -667,7 +667,7 @@ def _witness_name(reader: OcrCellReader, box: tuple[int, int, int, int]) -> tupl
     character but for the spaces and dots around the name, which `name_as_printed` drops. On
     seed 2026's 300-dpi lists RapidOCR read " SLAMET" at 0.61 and " EKO AGUS MAULANA ." at
     0.61 from crops' margins, and names both Tesseract models read alike went to review.)"""
-    got = reader.witness_read(box, charset=NAME_CHARS, name=True)
+    got = reader.witness_read(box, charset=WITNESS_NAME_CHARS, name=True)
     if got is None:
         return None, 0.0
     chars = list(got.symbols)
@@ -680,6 +680,9 @@ def _witness_name(reader: OcrCellReader, box: tuple[int, int, int, int]) -> tupl
 
 
 _AROUND_NAME = " .,-"  # what `name_as_printed` strips from a name's ends
+# The witness reads a name in capitals: a small letter, a digit or a stroke it doubts beside a
+# capital is that capital (the engine adds their probabilities, `rapid._stands_for`).
+WITNESS_NAME_CHARS = "".join(ch for ch in NAME_CHARS if not ch.islower())
 
 
 def name_words(name: str) -> bool:

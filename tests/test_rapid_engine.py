@@ -97,6 +97,27 @@ def test_a_characters_confidence_is_that_of_its_surest_time_step() -> None:
     assert [c.confidence for c in out.chars] == pytest.approx([1.0, 0.7, 0.6])
 
 
+def test_a_glyph_that_stands_for_a_capital_lends_it_its_probability() -> None:
+    """Read in capitals (a name), a name's last I doubted beside "1" (0.90) or "!" is that I,
+    and a small letter is its capital; read as digits, a letter lends no digit anything: the
+    doubt between a digit and a letter's shape stays."""
+    chars = ["blank", "I", "1", "!", "i", "S", "O", "0", " "]
+    preds = np.zeros((5, len(chars)), np.float32)
+    preds[0, [1, 2]] = (0.07, 0.90)  # "1" beside an I
+    preds[1, 0] = 1.0
+    preds[2, [1, 3, 4]] = (0.10, 0.60, 0.30)  # "!" and "i" beside an I
+    preds[3, 0] = 1.0
+    preds[4, [6, 7]] = (0.55, 0.45)  # "O" beside "0"
+    names = RapidEngine()._restriction(chars, "ABCDEFGHIJKLMNOPQRSTUVWXYZ .,'-")
+    out = _ctc_decode(names.apply(preds), chars)
+    assert out.text == "IIO"
+    assert [c.confidence for c in out.chars] == pytest.approx([0.97, 1.0, 1.0])
+    digits = RapidEngine()._restriction(chars, "0123456789")
+    out = _ctc_decode(digits.apply(preds), chars)
+    assert out.text == "10"  # (the strokes of the second step are no digit)
+    assert [c.confidence for c in out.chars] == pytest.approx([0.90, 0.45])
+
+
 def test_reading_order_groups_rows() -> None:
     lines = [
         OcrLine("b", 1.0, (300, 102, 400, 120)),
