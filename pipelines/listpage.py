@@ -664,9 +664,10 @@ def respaced(reading: OcrText) -> str | None:
 
 def _witness_name(reader: OcrCellReader, box: tuple[int, int, int, int]) -> tuple[str | None, float]:
     """(the witness's reading as printed, or None; its confidence: that of its weakest
-    character but for the spaces and dots around the name, which `name_as_printed` drops. On
-    seed 2026's 300-dpi lists RapidOCR read " SLAMET" at 0.61 and " EKO AGUS MAULANA ." at
-    0.61 from crops' margins, and names both Tesseract models read alike went to review.)"""
+    character but for the spaces, dots and apostrophes around the name, which are no part of
+    it. On seed 2026's 300-dpi lists RapidOCR read " SLAMET" at 0.61 and " EKO AGUS MAULANA ."
+    at 0.61 from crops' margins, and "DWI HARTONO'" from a speck after the name, at 0.16: names
+    both Tesseract models read alike went to review.)"""
     got = reader.witness_read(box, charset=WITNESS_NAME_CHARS, name=True)
     if got is None:
         return None, 0.0
@@ -676,10 +677,12 @@ def _witness_name(reader: OcrCellReader, box: tuple[int, int, int, int]) -> tupl
     while chars and chars[-1][0] in _AROUND_NAME:
         chars.pop()
     confidence = min((c for _, c in chars), default=0.0) if got.symbols else got.confidence
-    return name_as_printed(got.text) or None, confidence
+    return name_as_printed(got.text).strip(_AROUND_NAME) or None, confidence
 
 
-_AROUND_NAME = " .,-"  # what `name_as_printed` strips from a name's ends
+# What stands at a name's ends only as a speck or the crop's margin read: what `name_as_printed`
+# strips, and an apostrophe (names have theirs between letters: NI'MAH, RIFA'I)
+_AROUND_NAME = " .,-'"
 # The witness reads a name in capitals: a small letter, a digit or a stroke it doubts beside a
 # capital is that capital (the engine adds their probabilities, `rapid._stands_for`).
 WITNESS_NAME_CHARS = "".join(ch for ch in NAME_CHARS if not ch.islower())
