@@ -672,17 +672,28 @@ def _witness_name(reader: OcrCellReader, box: tuple[int, int, int, int]) -> tupl
     if got is None:
         return None, 0.0
     chars = list(got.symbols)
-    while chars and chars[0][0] in _AROUND_NAME:
+    while chars and chars[0][0] in _BEFORE_NAME:
         chars.pop(0)
-    while chars and chars[-1][0] in _AROUND_NAME:
+    while chars and (chars[-1][0] in _AFTER_NAME or _speck_after("".join(c for c, _ in chars))):
         chars.pop()
     confidence = min((c for _, c in chars), default=0.0) if got.symbols else got.confidence
-    return name_as_printed(got.text).strip(_AROUND_NAME) or None, confidence
+    text = name_as_printed(got.text).lstrip(_BEFORE_NAME)
+    return (text[:-1] if _speck_after(text) else text) or None, confidence
 
 
 # What stands at a name's ends only as a speck or the crop's margin read: what `name_as_printed`
-# strips, and an apostrophe (names have theirs between letters: NI'MAH, RIFA'I)
-_AROUND_NAME = " .,-'"
+# strips, and before the name an apostrophe too (names have theirs between letters: NI'MAH)
+_AFTER_NAME = " .,-"
+_BEFORE_NAME = _AFTER_NAME + "'"
+
+
+def _speck_after(text: str) -> bool:
+    """Whether a reading ends in an apostrophe after a consonant: a speck after the name read so
+    ("DWI HARTONO'", "YOGA HAKIM'"). After a vowel it is where a last letter was lost ("RIFA'",
+    "SYAFI'"), and stays."""
+    return len(text) >= 2 and text[-1] == "'" and text[-2] in "BCDFGHJKLMNPQRSTVWXYZ"
+
+
 # The witness reads a name in capitals: a small letter, a digit or a stroke it doubts beside a
 # capital is that capital (the engine adds their probabilities, `rapid._stands_for`).
 WITNESS_NAME_CHARS = "".join(ch for ch in NAME_CHARS if not ch.islower())

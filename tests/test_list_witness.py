@@ -105,8 +105,10 @@ class Spelled(Scripted):
         (" SLAMET", "SLAMET", 0.99),  # a space from the crop's margin, unsure: no doubt on the name
         (" EKO AGUS MAULANA .", "EKO AGUS MAULANA", 0.61),  # its word breaks are as unsure
         ("H. JOKO ", "H. JOKO", 0.61),  # the dot of an initial is the name's own
-        ("SUPRIYADI'", "SUPRIYADI", 0.99),  # a speck after the name, read as an apostrophe
-        ("NI'MAH", "NI'MAH", 0.16),  # ... an apostrophe between letters is the name's own
+        ("YOGA HAKIM'", "YOGA HAKIM", 0.61),  # a speck after the name, read as an apostrophe
+        ("'SUKARNI", "SUKARNI", 0.99),  # ... and before it
+        ("NI'MAH", "NI'MAH", 0.16),  # an apostrophe between letters is the name's own
+        ("SYAFI'", "SYAFI'", 0.16),  # ... and after a last vowel: a letter was lost there
     ],
 )
 def test_the_witness_is_as_sure_as_its_weakest_character_of_the_name(read: str, name: str, confidence: float) -> None:
