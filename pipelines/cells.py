@@ -90,7 +90,7 @@ class OcrCellReader:
         self._cache: dict[tuple[Box, bool], tuple[Gray | None, Gray | None]] = {}
         self._boxed: dict[Box, bool] = {}  # boxes cleaned for digits: whether digit boxes were found
         self._found: dict[tuple[Box, bool, bool], list[_Line] | None] = {}  # text lines by box
-        self._smalls: dict[tuple[Box, bool], bool] = {}  # boxes in small print
+        self._smalls: dict[tuple[Box, bool, int], bool] = {}  # boxes in small print
 
     def read(
         self,
@@ -182,9 +182,9 @@ class OcrCellReader:
         """The page boxes `read_each_line` gives the text lines inside `box`, without reading."""
         return [(box[0] + c0, box[1] + a, box[0] + c1, box[1] + b) for (a, b, c0, c1), _ in self._lines(box) or []]
 
-    def small_print(self, box: Box, *, boxed_digits: bool = False) -> bool:
-        """Whether the box's text is small print (capitals under SMALL_PRINT px: 150 dpi)."""
-        return self._small(box, boxed_digits=boxed_digits)
+    def small_print(self, box: Box, *, boxed_digits: bool = False, below: int = SMALL_PRINT) -> bool:
+        """Whether the box's text is small print (capitals under `below` px; SMALL_PRINT: 150 dpi)."""
+        return self._small(box, boxed_digits=boxed_digits, below=below)
 
     def text_height(self, box: Box) -> int | None:
         """Height in px of the glyphs of the box's text (None: no text): of most components of
@@ -279,14 +279,15 @@ class OcrCellReader:
             self._found[key] = None if crop is None or ink is None else _text_lines_at(crop, ink, small_print_care=care)
         return self._found[key]
 
-    def _small(self, box: Box, *, boxed_digits: bool) -> bool:
+    def _small(self, box: Box, *, boxed_digits: bool, below: int = SMALL_PRINT) -> bool:
         """Whether any text line of the box is small print (measured once: a name is asked
         for each of its readings)."""
-        key = (box, boxed_digits)
+        key = (box, boxed_digits, below)
         if key not in self._smalls:
             ink = self._clean(box, boxed_digits=boxed_digits)[1]
             lines = self._lines(box, boxed_digits=boxed_digits)
-            self._smalls[key] = ink is not None and any(_small_print(ink[a:b]) for (a, b, _, _), _ in lines or [])
+            small = any(_small_print(ink[a:b], below) for (a, b, _, _), _ in lines or []) if ink is not None else False
+            self._smalls[key] = small
         return self._smalls[key]
 
     def _clean_uncached(self, box: Box, *, boxed_digits: bool) -> tuple[Gray | None, Gray | None]:
@@ -568,10 +569,10 @@ def _glyph_of(n: int, stats: NDArray[np.int32]) -> int | None:
     return int(marks[(3 * len(marks)) // 4]) if len(marks) else None
 
 
-def _small_print(band: Gray) -> bool:
-    """Whether a text line's glyphs (most of its marks) are shorter than SMALL_PRINT px."""
+def _small_print(band: Gray, below: int = SMALL_PRINT) -> bool:
+    """Whether a text line's glyphs (most of its marks) are shorter than `below` px."""
     glyph = _glyph_height(band)
-    return glyph is not None and glyph < SMALL_PRINT
+    return glyph is not None and glyph < below
 
 
 def _stray_specks(band: Gray) -> NDArray[np.bool_]:

@@ -28,6 +28,7 @@ from pipelines.cells import (
     NAME_CHARS,
     NAME_CHECK_HEIGHT,
     NAME_HEIGHT,
+    SMALL_PRINT,
     CellReader,
     OcrCellReader,
 )
@@ -52,6 +53,10 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
 }
 NIK_MIN_CONFIDENCE = 0.90
 SURE = 0.95  # two agreeing Tesseract NIK readings above this need no witness (clean scans: 0.97-0.99)
+# Digits of 14 px (a 150-dpi list in a larger font, some 200-dpi ones) are read as small print
+# digits are, by both models: read twice by one model at 15 and 20 px, a dusty 8 was a 4 both
+# times (0.96, 0.98: seed 11's 150-dpi list, the witness sure of the 8)
+NIK_SMALL_PRINT = SMALL_PRINT + 1
 NIK_LIKE = DIGITS + "".join(DIGIT_FIXES)  # what a NIK is read as: digits and their look-alike letters
 WITNESS_FLOOR = 0.8  # the witness's weakest digit, for its agreement to count (wrong ones seen at 0.60)
 # No digit whitelist for the NIK: with one, Tesseract turns a 7 it is unsure of (it would say
@@ -838,7 +843,7 @@ def read_nik(
     # construction, and also differs in its preparation: gaps kept as printed (closing them
     # welded a blurred "3135" into "3115"), unless the digits stand one per box, spread out.
     spread = reader.digits_spread(box)
-    small = reader.small_print(box, boxed_digits=True)
+    small = reader.small_print(box, boxed_digits=True, below=NIK_SMALL_PRINT)
     if small:
         # Small print (150 dpi: digits of 11-13 px) read at 15 px, as larger print is, lost a
         # digit in six (369 of 450 NIKs of a generated 150-dpi list right, against 436 at 20

@@ -276,6 +276,18 @@ def test_a_nik_in_small_print_is_read_twice_by_both_models() -> None:
     assert other.shapes[0][0] > first.shapes[0][0]  # the other model's reading is of a larger image
 
 
+def test_digits_of_14_px_are_read_by_both_models_too() -> None:
+    """At 14 px (print no longer small for a name) one model read a dusty 8 as 4 at two scales,
+    sure both times (seed 11's 150-dpi list): a NIK's two readings there are by both models."""
+    gray, box = _cell(NIK, size=21)  # digits of 14 px
+    assert not OcrCellReader(gray, Scripted(), ruled=False).small_print(box, boxed_digits=True)
+    wrong = "3173010809743435"
+    first, other = Recording((wrong, 0.96), (wrong, 0.98)), Recording((NIK, 0.95))
+    reader = OcrCellReader(gray, first, ruled=False, check=other, witness=Scripted((NIK, 0.998)))
+    assert read_nik(reader, box) == (NIK, pytest.approx(1 - 0.05 * 0.002))  # type: ignore[arg-type]
+    assert len(first.shapes) == 1 and len(other.shapes) == 1
+
+
 def test_the_nik_guessed_for_review_is_the_surest_reading() -> None:
     gray, box = _cell(NIK)
     wrong = "3173010809743115"
