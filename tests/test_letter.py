@@ -136,12 +136,12 @@ def _letter_read(name: str, nik_reads: Reads, witness: Reads, cards: tuple[objec
         title=True,
         caption=None,
     )
-    engine = _Scripted(*nik_reads, (name, 0.98))
+    engine = _Scripted(nik_reads[0], (name, 0.98))  # the NIK's second reading is the other model's
     reader = OcrCellReader(
         gray,
         engine,  # type: ignore[arg-type]
         ruled=False,
-        check=_Scripted((name + "T", 0.9)),  # type: ignore[arg-type]
+        check=_Scripted(*nik_reads[1:], (name + "T", 0.9)),  # type: ignore[arg-type]
         witness=_Scripted(*witness),  # type: ignore[arg-type]
     )
     got = read_letter_fields(

@@ -288,6 +288,16 @@ def test_digits_of_14_px_are_read_by_both_models_too() -> None:
     assert len(first.shapes) == 1 and len(other.shapes) == 1
 
 
+def test_a_nik_in_larger_print_is_read_twice_by_both_models() -> None:
+    gray, box = _cell(NIK, size=34)
+    assert not OcrCellReader(gray, Scripted(), ruled=False).small_print(box, boxed_digits=True)
+    wrong = "3173010809743138"  # a speck on the 5 read as 8 by one model at both scales
+    first, other = Recording((wrong, 0.97), (wrong, 0.98)), Recording((NIK, 0.99))
+    reader = OcrCellReader(gray, first, ruled=False, check=other, witness=Scripted((NIK, 0.99)))
+    assert read_nik(reader, box) == (NIK, pytest.approx(1 - 0.01 * 0.01))  # type: ignore[arg-type]
+    assert len(first.shapes) == 1 and len(other.shapes) == 1
+
+
 def test_the_nik_guessed_for_review_is_the_surest_reading() -> None:
     gray, box = _cell(NIK)
     wrong = "3173010809743115"
