@@ -21,7 +21,9 @@ material in ../shared/external.
 
 "Wrong and not flagged" counts entries whose NIK, name (upper case, spaces folded) or signature
 presence was read wrongly and that carry no reading reason (NIK_UNREADABLE, LOW_QUALITY,
-SIGNATURE_MISSING, or an unsure signature): it must be 0.
+SIGNATURE_MISSING, or an unsure signature): it must be 0. "NIK or name wrong and sure" is
+stricter: a NIK or name read wrongly at the confidence the pipeline counts as sure, whether or
+not the entry went to review for another field (a doubtful name once hid a wrong, sure NIK).
 """
 
 from __future__ import annotations
@@ -42,8 +44,9 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 import cv2
 import pytesseract
 
-from pipelines.domain import IdCardRead, PageReading, SupporterRead
+from pipelines.domain import IdCardRead, PageReading, Reason, SupporterRead
 from pipelines.engines.registry import Engines
+from pipelines.listpage import NAME_MIN_CONFIDENCE, NIK_MIN_CONFIDENCE
 from pipelines.pages import PageSource, iter_pages
 from pipelines.reading import read_page_image
 from synth.card_pages import render_card_photo, render_card_sheet
@@ -74,6 +77,9 @@ class Tally:
     empty_read_signed: int = 0
     flagged: int = 0
     wrong_unflagged: list[str] = field(default_factory=list)
+    # a NIK or name read wrongly and sure of itself, whether or not the entry went to review for
+    # another of its fields: what a doubt elsewhere in the row hid (a wrong NIK, sure, on seed 11)
+    wrong_and_sure: list[str] = field(default_factory=list)
     misses: list[dict[str, Any]] = field(default_factory=list)  # every field read wrongly, for --misses
     flags: list[dict[str, Any]] = field(default_factory=list)  # every entry sent to review, for --flagged
     missing_entries: int = 0
@@ -143,6 +149,10 @@ def score_entry(t: Tally, truth: SupporterTruth, got: SupporterRead | None, wher
                 }
             )
     t.flagged += flagged
+    nik_sure = got.nik_confidence >= NIK_MIN_CONFIDENCE and Reason.NIK_UNREADABLE not in got.reasons
+    for fname, ok, sure in (("nik", nik_ok, nik_sure), ("name", name_ok, got.name_confidence >= NAME_MIN_CONFIDENCE)):
+        if sure and not ok:
+            t.wrong_and_sure.append(f"{where} row {truth.row}: {fname}")
     wrong = [
         w for w, ok in (("nik", nik_ok), ("name", name_ok), ("signature", signed_ok or got.signed is None)) if not ok
     ]
@@ -426,6 +436,8 @@ def main() -> int:
         "entries_missing": t.missing_entries,
         "wrong_not_flagged": len(t.wrong_unflagged),
         "wrong_not_flagged_examples": t.wrong_unflagged[:10],
+        "nik_or_name_wrong_and_sure": len(t.wrong_and_sure),
+        "wrong_and_sure_examples": t.wrong_and_sure[:10],
         "cards": t.cards,
         "card_nik_exact": round(t.card_nik_exact / max(t.cards, 1), 4),
         "cards_missing": t.missing_cards,
