@@ -569,11 +569,11 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
     ):
         # The other way round: the first reading does not fit the ink (a speck read as a stray
         # apostrophe, "'SRIYATUN", "SUPRIYADI '"; two words run together, "AYUNUR PUSPITASARI"),
-        # the second does, and the witness settles it for the second by the same rule.
+        # the second does, and the witness settles it for the second when it reads the very same,
+        # sure: at 0.60 it read "TUG IMAN" with the second for TUGIMAN (seed 3's 150-dpi list).
         if witnessed is None:
             witnessed, witness_conf = _witness_name(reader, box)
-        settles = WITNESS_SETTLES if second.confidence >= NAME_FIRST_SURE else WITNESS_FLOOR
-        if witnessed == again and witness_conf >= settles and second.confidence >= NAME_MIN_CONFIDENCE:
+        if witnessed == again and witness_conf >= SPACES_SURE and second.confidence >= NAME_MIN_CONFIDENCE:
             return again, 1.0 - (1.0 - second.confidence) * (1.0 - witness_conf)
     # In doubt the entry goes to review whatever is read next; more readings only choose the
     # best guess to show the reviewer: a text that fits the ink, the most often read.
