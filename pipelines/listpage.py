@@ -679,7 +679,7 @@ def _witness_name(reader: OcrCellReader, box: tuple[int, int, int, int]) -> tupl
     chars = list(got.symbols)
     while chars and chars[0][0] in _BEFORE_NAME:
         chars.pop(0)
-    while chars and (chars[-1][0] in _AFTER_NAME or _speck_after("".join(c for c, _ in chars))):
+    while chars and (chars[-1][0] in _AFTER_NAME or _speck_after("".join(c for c, _ in chars[-2:]))):
         chars.pop()
     confidence = min((c for _, c in chars), default=0.0) if got.symbols else got.confidence
     text = name_as_printed(got.text).lstrip(_BEFORE_NAME)

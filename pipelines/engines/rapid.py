@@ -261,9 +261,12 @@ class RapidEngine:
         if got is None:
             allowed = set(charset)
             keep = np.array([i == 0 or nfkc(ch) in allowed for i, ch in enumerate(characters)], dtype=bool)
-            pairs = [(i, ch) for i, ch in enumerate(characters) if i and not keep[i]]
             to = {c: j for j, c in enumerate(characters) if j and keep[j]}
-            moved = [(i, to[t]) for i, ch in pairs if (t := _stands_for(nfkc(ch), allowed)) is not None and t in to]
+            moved = [
+                (i, to[t])
+                for i, ch in enumerate(characters)
+                if i and not keep[i] and (t := _stands_for(nfkc(ch), allowed)) in to
+            ]
             got = _Restriction(
                 keep, np.array([i for i, _ in moved], dtype=np.intp), np.array([j for _, j in moved], dtype=np.intp)
             )
