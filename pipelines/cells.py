@@ -91,6 +91,7 @@ class OcrCellReader:
         self._boxed: dict[Box, bool] = {}  # boxes cleaned for digits: whether digit boxes were found
         self._found: dict[tuple[Box, bool, bool], list[_Line] | None] = {}  # text lines by box
         self._smalls: dict[tuple[Box, bool, int], bool] = {}  # boxes in small print
+        self._unspecked: dict[Box, Gray] = {}  # a box's ink before specks were dropped (not digits)
 
     def read(
         self,
@@ -224,11 +225,14 @@ class OcrCellReader:
         """Small upright marks hanging from the capitals' top line, clear of the letters: what
         an apostrophe is (NI'MAH), to hold a reading's apostrophes against. Capitals have no
         such part of their own. Measured on generated 150-dpi names (seed 7): apostrophes start
-        at the top line (within 0.08 of the capitals' height) and are 0.25-0.38 of it tall;
-        specks of dust there were mostly 2 x 2 px (0.17) or above the line (up to 0.73). A
-        speck that passes for one makes doubt, not a wrong name."""
-        ink = self._clean(box, boxed_digits=False)[1]
+        at the top line (within 0.08 of the capitals' height) and are 0.25-0.38 of it tall, and
+        3 px (0.23) at least (seed 5: NI'MAH read "NI MAH" by all three engines); specks of
+        dust there were mostly 2 x 2 px (0.17) or above the line (up to 0.73). A
+        speck that passes for one makes doubt, not a wrong name. The ink is taken before specks
+        are dropped: at 150 dpi an apostrophe can be 1 x 3 px (seed 3: NI'MAH read NIMAH by all
+        three engines, sure)."""
         lines = self._lines(box)
+        ink = self._unspecked.get(box)
         if ink is None or not lines:
             return 0
         count = 0
@@ -239,9 +243,28 @@ class OcrCellReader:
             cap_top = float(np.median(tops)) if tops else 0.0
             for i in range(1, n):
                 _, y, w, h, area = (int(v) for v in stats[i, :5])
-                upright = 0.24 * glyph <= h < 0.5 * glyph and w <= h and area >= 3
+                upright = max(3.0, 0.2 * glyph) <= h < 0.5 * glyph and w <= h and area >= 3
                 if upright and abs(y - cap_top) <= 0.12 * glyph:
                     count += 1
+        return count
+
+    def flagged_stems(self, box: Box) -> int:
+        """Glyphs that are a stem with ink beside its top on one side only: an I with a speck
+        stuck to it, which every engine reads as T (seed 5, 150 dpi bilevel: FEBRIANTI read
+        "FEBRIANTT" by all three). A T's bar stands out on both sides of its stem; F, P and J
+        have ink beside the stem lower down too."""
+        ink = self.ink(box)
+        lines = self._lines(box)
+        if ink is None or not lines:
+            return 0
+        count = 0
+        for (a, b, c0, c1), _ in lines:
+            n, labels, stats, _ = components(np.ascontiguousarray(ink[a:b, c0:c1]))
+            glyph = _glyph_of(n, stats) or (b - a)
+            for i in range(1, n):
+                x, y, w, h = (int(v) for v in stats[i, :4])
+                if h >= 0.8 * glyph and w <= 0.6 * h:
+                    count += _flag_shape(labels[y : y + h, x : x + w] == i)
         return count
 
     def ink(self, box: Box) -> Gray | None:
@@ -267,6 +290,7 @@ class OcrCellReader:
                 self._boxed.clear()
                 self._found.clear()
                 self._smalls.clear()
+                self._unspecked.clear()
             self._cache[key] = self._clean_uncached(box, boxed_digits=boxed_digits)
         return self._cache[key]
 
@@ -308,6 +332,8 @@ class OcrCellReader:
             lines |= boxes
         lines = u8(cv2.dilate(lines, np.ones((3, 3), np.uint8)))
         ink = u8(cv2.bitwise_and(ink, cv2.bitwise_not(lines)))
+        if not boxed_digits:
+            self._unspecked[box] = ink
         ink = _drop_specks(ink, max(4, (h // 25) ** 2))
         clean = crop.copy()
         clean[lines > 0] = 255
@@ -559,6 +585,23 @@ def _glyph_height(band: Gray) -> int | None:
     """The height of a text line's glyphs: of most of its marks (None: no marks)."""
     n, _, stats, _ = components(band)
     return _glyph_of(n, stats)
+
+
+FLAG_TOP = 0.35  # share of a glyph's height from its top where a T's bar (or a speck on an I) lies
+
+
+def _flag_shape(mask: NDArray[np.bool_]) -> bool:
+    """Whether one glyph's ink is a full-height stem (a column or two inked over 0.7 of the
+    height) with ink beside it only near the top, and on one side only."""
+    h = mask.shape[0]
+    stem = np.flatnonzero(mask.sum(axis=0) >= 0.7 * h)
+    if len(stem) == 0 or len(stem) > max(2, 0.25 * h) or stem[-1] - stem[0] + 1 != len(stem):
+        return False
+    left, right = mask[:, : stem[0]], mask[:, stem[-1] + 1 :]
+    top = max(1, round(FLAG_TOP * h))
+    if left[top:].any() or right[top:].any():
+        return False  # ink beside the stem lower down: a letter of its own (F, P, J), or joined
+    return bool(left.any()) != bool(right.any()) and int(left.sum() + right.sum()) >= 2
 
 
 def _glyph_of(n: int, stats: NDArray[np.int32]) -> int | None:

@@ -59,6 +59,9 @@ SURE = 0.95  # two agreeing Tesseract NIK readings above this need no witness (c
 NIK_SMALL_PRINT = SMALL_PRINT + 1
 NIK_LIKE = DIGITS + "".join(DIGIT_FIXES)  # what a NIK is read as: digits and their look-alike letters
 WITNESS_FLOOR = 0.8  # the witness's weakest digit, for its agreement to count (wrong ones seen at 0.60)
+# ... and on the digits two Tesseract readings dispute, which it decides: it read a 6 as 5 at 0.82,
+# as one Tesseract reading did (seed 3's 150-dpi letter #16)
+WITNESS_DECIDES = 0.9
 # No digit whitelist for the NIK: with one, Tesseract turns a 7 it is unsure of (it would say
 # "/") into a confident 1. Unrestricted, the doubt shows as a non-digit and the NIK is unreadable.
 NIK_CHARSET: str | None = None
@@ -301,6 +304,15 @@ def _read_row(
             signed, sig_conf = (True, min(again.confidence, 0.8)) if again.signed else (None, 0.3)
         if signed is False and check.ink > 0 and not printed_slot_number(reader, (x0, y0, x1, y1)):
             signed, sig_conf = None, 0.3
+        elif (
+            signed
+            and check.one_line
+            and "no" in cols
+            and slot_numbered(reader, (x0, y0, x1, y1), grid.span(r, *cols["no"]))
+        ):
+            # the "marks" are the slot number, its glyphs run together by toner and JPEG into
+            # a blob wider than two glyphs (seed 3's 150-dpi list: "186." read as signed)
+            signed, sig_conf = False, 0.7
 
     if nik is None or nik_conf < NIK_MIN_CONFIDENCE or matches_printed(nik, birth_date, sex):
         reasons.append(Reason.NIK_UNREADABLE)
@@ -330,16 +342,38 @@ _SLOT_NUMBER = re.compile(r"\d{1,4}[\s.,]*")
 def printed_slot_number(reader: CellReader, box: tuple[int, int, int, int]) -> bool:
     """Whether the glyph-sized marks left in a signature cell are the slot number the form prints
     there ("21. ...."). A small pen mark is glyph-sized too (a short scribble, a tick): marks
-    that do not read as a number leave the box undecided, for review. The dots are left out of
-    the reading (Tesseract reads nothing at all of "21. ....")."""
+    that do not read as a number leave the box undecided, for review."""
     if not isinstance(reader, OcrCellReader):
         return True  # a text layer: the marks are what the signature check saw, no OCR to ask
+    return slot_number(reader, box) is not None
+
+
+def slot_numbered(reader: CellReader, box: tuple[int, int, int, int], no_box: tuple[int, int, int, int]) -> bool:
+    """Whether the marks of a signature cell read as the row's own number, read in its NO cell:
+    then they are the slot number printed there, not a signature. A number alone is not
+    enough: a flattened thumbprint read as "59" at 0.88 (seed 5's 150-dpi list, row 438)."""
+    if not isinstance(reader, OcrCellReader):
+        return False
+    number = slot_number(reader, box)
+    if not number:
+        return False
+    no = reader.read(no_box)
+    return no.confidence >= SLOT_SURE and re.sub(r"\D", "", no.text) == number
+
+
+SLOT_SURE = 0.8  # confidence from which a slot number's reading counts
+
+
+def slot_number(reader: OcrCellReader, box: tuple[int, int, int, int]) -> str | None:
+    """The digits of the slot number that the glyph-sized marks of a signature cell read as
+    ("" where the cell has no marks to read), or None where they read as no number. The dots
+    are left out of the reading (Tesseract reads nothing at all of "21. ....")."""
     ink = reader.ink(box)
     if ink is None:
-        return True
+        return ""
     n, _, stats, _ = components(ink)
     if n <= 1:
-        return True
+        return ""
     tallest = int(stats[1:, cv2.CC_STAT_HEIGHT].max())
     glyphs = [i for i in range(1, n) if stats[i, cv2.CC_STAT_HEIGHT] >= 0.6 * tallest]
     x0 = min(int(stats[i, cv2.CC_STAT_LEFT]) for i in glyphs)
@@ -347,14 +381,16 @@ def printed_slot_number(reader: CellReader, box: tuple[int, int, int, int]) -> b
     x1 = max(int(stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH]) for i in glyphs)
     y1 = max(int(stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT]) for i in glyphs)
     if len(glyphs) > 4 or x1 - x0 > 4 * (y1 - y0):
-        return False  # more than a number's digits in a row: not the slot number
+        return None  # more than a number's digits in a row: not the slot number
     left, top, pad = max(0, box[0]), max(0, box[1]), max(2, y1 - y0)  # a "1" must not pass for ruling
     # No digit whitelist: with one, the first dot in reach made Tesseract unsure of "21" (0.51).
     # On the right only the number's own period is kept: a glyph's height of margin there
     # reached the first dots after a short number, and "1. .." read as "u".
     right = max(2, pad // 3)
     got = reader.read((left + x0 - pad, top + y0 - pad, left + x1 + right, top + y1 + pad))
-    return got.confidence >= 0.8 and _SLOT_NUMBER.fullmatch(got.text.strip()) is not None
+    if got.confidence >= SLOT_SURE and _SLOT_NUMBER.fullmatch(got.text.strip()):
+        return re.sub(r"\D", "", got.text)
+    return None
 
 
 def name_as_printed(text: str) -> str:
@@ -383,16 +419,28 @@ def plausible_punctuation(name: str) -> bool:
     initial it is the dot misread ("MUH, RAMADHAN", read so by all three engines at 200 dpi)."""
     if _COMMA_IN_NAME.search(name):
         return False
-    for m in re.finditer(r"([A-Z']*)([.,])", name):
-        word = m.group(1).replace("'", "")
-        if len(word) > 3 and word not in _LONG_ABBREVIATIONS:
+    for m in re.finditer(r"([A-Z']*)\.", name):  # (a comma is judged above: before a title only)
+        if not abbreviation(m.group(1).replace("'", "")):
             return False
     if re.search(r"'[^AIUEO'\s](?![A-Z])", name) or re.search(r"[B-DF-HJ-NP-TV-Z]'[B-DF-HJ-NP-TV-Z]", name):
         return False
     return re.search(r"(?<![A-Z])['-]|['-](?![A-Z])", name) is None
 
 
-_LONG_ABBREVIATIONS = frozenset({"MOCH", "MOHD", "MUHD", "MOKH"})
+# Words names print with a dot (titles, abbreviated first names, degrees); besides these an
+# initial, or a short word without a vowel (MHD., SDR., S.PD.). A short word that is a name
+# ("NUR. NOVITASARI": a speck after NUR read as a dot by all three engines at 150 dpi) is doubt.
+ABBREVIATIONS = frozenset(
+    {"H", "HJ", "KH", "MOH", "MUH", "MOCH", "MOHD", "MUHD", "MOKH", "MUCH", "ABD", "AHM"}
+    | {"DR", "DRS", "IR", "NY", "TN", "RA", "RR", "SE", "AG", "SOS", "KOM", "HUM", "AMD"}
+)
+
+
+def abbreviation(word: str) -> bool:
+    """Whether a word read before a dot can be one that names abbreviate so."""
+    return len(word) <= 1 or word in ABBREVIATIONS or (len(word) <= 3 and re.search(r"[AIUEO]", word) is None)
+
+
 _COMMA_IN_NAME = re.compile(r",\s*(?![A-Z]{1,3}\.)(?=[A-Z])")  # a comma before a word, not before a title
 
 
@@ -476,8 +524,21 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
 
     def fits(text: str) -> bool:
         return (
-            plausible_punctuation(text) and plausible_words(text) and spaces_agree(text, lines, gaps) and marked(text)
+            plausible_punctuation(text)
+            and plausible_words(text)
+            and spaces_agree(text, lines, gaps)
+            and marked(text)
+            and not (t_for_i(text) and specked_i())
         )
+
+    specked: bool | None = None
+
+    def specked_i() -> bool:
+        # An I with a speck on its top, for a reading with a T where an I would do (measured once)
+        nonlocal specked
+        if specked is None:
+            specked = reader.flagged_stems(box) > 0
+        return specked
 
     def marked(text: str) -> bool:
         return text.count("'") >= marks
@@ -724,11 +785,11 @@ def _bare(name: str) -> str:
 
 def tidy_punctuation(name: str) -> str:
     """A guess without the punctuation that names do not have where it was read (a speck read
-    as a dot after a word too long for an initial or a title, a dash beside a space, an
+    as a dot after a word that is no initial or abbreviation, a dash beside a space, an
     apostrophe before a word): "MUHAMMAD. JUSUF" -> "MUHAMMAD JUSUF", "DEWI. WULANDARI",
     "'SUKARNI"; as `plausible_punctuation` judges them ("MOCH." and "HJ." stay). A comma before a
     name's next word is the dot of an initial: "MUH, RAMADHAN" -> "MUH. RAMADHAN"."""
-    s = re.sub(r"([A-Z']{4,})[.,]", lambda m: m.group(0) if m.group(1) in _LONG_ABBREVIATIONS else m.group(1), name)
+    s = re.sub(r"([A-Z']{2,})[.,]", lambda m: m.group(0) if abbreviation(m.group(1)) else m.group(1), name)
     s = _COMMA_IN_NAME.sub(". ", s)  # an initial's dot read as a comma: "MUH, RAMADHAN" -> "MUH. RAMADHAN"
     s = re.sub(r"\s*-\s+|\s+-\s*", " ", s)
     s = re.sub(r"(?<![A-Z])'+", "", s)  # (one at a word's end may be a lost letter's: "SYAFI'" for SYAFI'I)
@@ -879,7 +940,7 @@ def read_nik(
     witnessed = extract_nik(seen.text)[0] if seen is not None else None
     if seen is not None and witnessed is not None:
         agreeing = [c for n, c in readings if n == witnessed]
-        if agreeing and seen.confidence >= WITNESS_FLOOR:
+        if agreeing and seen.confidence >= WITNESS_FLOOR and _decides(seen, witnessed, [n for n, _ in readings]):
             return witnessed, 1.0 - (1.0 - max(agreeing)) * (1.0 - seen.confidence)
     # Nothing sure: the guess for review is, of the readings, one that can be a NIK (a province,
     # regency and date that exist), agreeing with the `printed` (birth date, sex) of the row,
@@ -892,6 +953,19 @@ def read_nik(
     birth_date, sex = printed
     best = max(found, key=lambda r: (is_valid_nik(r[0]), not matches_printed(r[0], birth_date, sex), r[1]))
     return best[0], 0.0
+
+
+def _decides(seen: OcrText, witnessed: str, readings: list[str]) -> bool:
+    """Whether the witness's reading `witnessed` (of `seen`) is sure enough of the digits that
+    two Tesseract `readings` dispute to decide between them (where its digits line up with the
+    NIK's; else its weakest digit must be)."""
+    if len(readings) < 2 or readings[0] == readings[1]:
+        return True
+    disputed = [i for i, (a, b) in enumerate(zip(*readings, strict=True)) if a != b]
+    digits = [c for ch, c in seen.symbols if nfkc(ch).isdigit()]
+    if "".join(nfkc(ch) for ch, _ in seen.symbols if nfkc(ch).isdigit()) != witnessed:
+        return seen.confidence >= WITNESS_DECIDES
+    return min(digits[i] for i in disputed) >= WITNESS_DECIDES
 
 
 def sex_by_shape(ink: Gray | None) -> str | None:

@@ -25,6 +25,7 @@ from pipelines.table import components, horizontal_lines, labels_in, spread, u8,
 Gray = NDArray[np.uint8]
 
 
+LINE_OF_PRINT = 1.6  # glyph heights a line of printed marks spans at most (capitals, digits, dots)
 BROKEN_INK = 0.008  # share of the box in small strokes that is a mark in pieces (dust and dots: < 0.004)
 
 
@@ -34,6 +35,9 @@ class SignatureCheck:
     ink: float  # share of the box's pixels that are ink, after clean-up
     span: float  # width of the inked strokes as a share of the box width
     confidence: float  # 0..1
+    # signed by marks no taller than a line of print: glyphs run together by toner (a slot
+    # number "186." as one blob) look so too, so a list asks whether they read as its number
+    one_line: bool = False
 
 
 def check_signature(
@@ -116,7 +120,8 @@ def check_signature(
         by0 = min(int(joined_stats[i, cv2.CC_STAT_TOP]) for i in big)
         by1 = max(int(joined_stats[i, cv2.CC_STAT_TOP] + joined_stats[i, cv2.CC_STAT_HEIGHT]) for i in big)
         if big_area / (h * w) >= 0.003 and ((bx1 - bx0) >= 0.12 * w or (by1 - by0) >= 0.3 * h):
-            return SignatureCheck(True, ink, span, min(1.0, 0.6 + ink * 20 + span))
+            one_line = by1 - by0 <= LINE_OF_PRINT * glyph + 2 * reach
+            return SignatureCheck(True, ink, span, min(1.0, 0.6 + ink * 20 + span), one_line)
         if broken >= BROKEN_INK:
             return _broken_mark(binary, labels, stats, glyph, ink, tall)
         return SignatureCheck(None, ink, span, 0.3)
@@ -124,7 +129,7 @@ def check_signature(
     y1 = max(int(joined_stats[i, cv2.CC_STAT_TOP] + joined_stats[i, cv2.CC_STAT_HEIGHT]) for i in range(1, n_joined))
     if broken >= BROKEN_INK:
         return _broken_mark(binary, labels, stats, glyph, ink, tall)
-    if ink < 0.0015 or (ink < 0.03 and y1 - y0 <= 1.6 * glyph + 2 * reach):
+    if ink < 0.0015 or (ink < 0.03 and y1 - y0 <= LINE_OF_PRINT * glyph + 2 * reach):
         # Only glyph-sized marks on one text line: the slot number and dots ("5. ....") that
         # the official list prints in each signature cell, or specks that survived. Small
         # marks spread over the box (a signature in short pen strokes) stay undecided.

@@ -340,3 +340,39 @@ def test_a_stamp_on_a_grey_page_is_taken_off_where_it_is_lighter_than_the_print(
     assert len(errors) >= 4
     before, after = np.mean(errors, axis=0)
     assert after < before / 2 and sum(a < 0.01 for _, a in errors) >= 3
+
+
+def _row(no: str, mark: str) -> np.ndarray:
+    """A list row's NO cell ("186.") and its signature cell: the slot number printed there with
+    toner running its digits together (`mark` "number"), or a flattened thumbprint ("thumb")."""
+    from synth.fonts import pil_font
+
+    font = pil_font("mono", False, 15)
+    image = Image.new("L", (320, 100), 255)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((20, 40, 90, 74), outline=0, width=2)
+    draw.rectangle((90, 40, 300, 74), outline=0, width=2)
+    draw.text((30, 64), f"{no}.", font=font, fill=0, anchor="ls")
+    gray = np.asarray(image).copy()
+    if mark == "number":
+        printed = Image.new("L", image.size, 255)
+        ImageDraw.Draw(printed).text((200, 64), f"{no}. ....", font=font, fill=0, anchor="ls")
+        return np.minimum(gray, cv2.erode(np.asarray(printed), np.ones((2, 2), np.uint8)))
+    for k in range(3, 13, 3):
+        cv2.ellipse(gray, (150, 57), (2 * k, k // 2 + 2), 0, 0, 360, 40, 1)
+    return gray
+
+
+@pytest.mark.parametrize(("mark", "slot"), [("number", True), ("thumb", False)])
+def test_a_slot_number_run_together_is_told_from_a_mark_by_the_rows_number(mark: str, slot: bool) -> None:
+    # seed 3's 150-dpi list: "186. ...." printed in an empty box, its digits run together by
+    # toner into a blob wider than two glyphs, read as signed; a thumbprint as flat, read "59"
+    from pipelines.cells import OcrCellReader
+    from pipelines.engines.tesseract import TesseractEngine
+    from pipelines.listpage import slot_numbered
+
+    gray = _row("186", mark)
+    sig = (92, 42, 298, 72)
+    check = check_signature(gray[42:72, 92:298], text_height=11)
+    assert check.signed is True and check.one_line
+    assert slot_numbered(OcrCellReader(gray, TesseractEngine()), sig, (22, 42, 88, 72)) is slot
