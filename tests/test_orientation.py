@@ -143,4 +143,3 @@ def test_a_ruling_a_little_off_the_texts_angle_is_tried_too() -> None:
     assert upright is not None and abs(upright.skew - 0.45) <= 0.15, (cheap.skew, cheap.ruled)
     reading = read_page_image(PageSource(1, scan.image, None, 150), Engines()).reading
     assert len(reading.supporters) == len(page.truth.supporters) == 20
-
