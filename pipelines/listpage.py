@@ -176,7 +176,10 @@ def read_list(gray: Gray, reader: CellReader, layout: ListLayout, stamps: tuple[
         if not out and r == filled[0] == layout.header_row + 1 and _numbering_row(row):
             # the "(1) (2) (3) ..." row under the header that noise made look filled; not a row
             # below one found so (a stamp over the first supporter's row left no NIK and two
-            # letters of the name, and the supporter was dropped unflagged)
+            # letters of the name, and the supporter was dropped unflagged). The supporters are
+            # numbered from the row under it (seed 17's 150-dpi list: dust made this row look
+            # filled, and each supporter was numbered, and so checked, as the one above).
+            first = r + 1
             continue
         out.append(row)
     if not out:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from pipelines.table import find_grid
+from synth.degrade import Degradation, degrade
 
 
 def _table(broken: bool) -> np.ndarray:
@@ -89,3 +91,51 @@ def test_components_equal_opencvs_default_labelling() -> None:
         assert got[0] == n
         assert np.array_equal(got[1], labels) and np.array_equal(got[2], stats)
         assert np.allclose(got[3], centroids)
+
+
+@pytest.mark.parametrize(
+    ("page", "recipe", "rows"),
+    [
+        # bilevel: its 1-px row lines broke into steps, a third of the width on each of 3 rows
+        (1, Degradation(skew=0.19, noise=1.7420956, speckle=0.000279085, blur=0.2183008, stamp=True, bilevel=True), 27),
+        # grey, JPEG 47: each row line held half the table's width on two rows, just too little
+        (
+            3,
+            Degradation(
+                skew=0.18, noise=4.190704, speckle=0.00012323686, blur=0.052097, grayscale=True, jpeg_quality=47
+            ),
+            26,
+        ),
+    ],
+)
+def test_thin_row_lines_left_a_little_askew_are_found(page: int, recipe: Degradation, rows: int) -> None:
+    """Seed 13's 150-dpi bench list, pages 51 and 53: the deskew left them 0.1-0.3 deg askew,
+    and their thin row lines spread over neighbouring pixel rows. Page 51 lost its grid (20
+    supporters), page 53 9 of its 25 rows (their NIKs and names read sure into their neighbours')."""
+    from pipelines.orientation import make_upright
+    from synth.people import make_people
+    from synth.render import render_list
+
+    clean = render_list(make_people(810, 13)[50:500], "13:list", 150)[page]
+    scan = degrade(clean, f"13:d{50 + page}", recipe)
+    grid = find_grid(make_upright(scan.image, None).gray())
+    assert grid is not None and grid.rows == rows
+
+
+def test_supporters_are_numbered_from_under_a_column_number_row_that_dust_made_look_filled() -> None:
+    """Seed 17's 150-dpi bench list, page 64: dust over the "(1) (2) (3)" row made it look
+    filled; it was read, and skipped as that row, but the supporters were numbered from it, so
+    each was numbered (and checked) as the one above it."""
+    from pipelines.engines.registry import Engines
+    from pipelines.pages import PageSource
+    from pipelines.reading import read_page_image
+    from synth.people import make_people
+    from synth.render import render_list
+
+    clean = render_list(make_people(810, 17)[50:500], "17:list", 150)[14]
+    recipe = Degradation(skew=0.81, noise=3.9637926, speckle=0.00077797742, jpeg_quality=59)
+    scan = degrade(clean, "17:d64", recipe)
+    reading = read_page_image(PageSource(1, scan.image, None, 150), Engines()).reading
+    truth = {s.nik: s.row for s in scan.truth.supporters}
+    rows = {s.nik: s.row for s in reading.supporters if s.nik in truth}
+    assert len(rows) >= 20 and all(rows[nik] == truth[nik] for nik in rows), (rows, truth)
