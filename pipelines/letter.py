@@ -31,7 +31,7 @@ from pipelines.listpage import (
 )
 from pipelines.nik import matches_printed
 from pipelines.normalize import extract_nik, fold_name, parse_birth_detail, parse_sex
-from pipelines.signature import Circle, blank_stamps, check_signature, under_stamp
+from pipelines.signature import STAMP_MARGIN, Circle, blank_stamps, check_signature, under_stamp
 from pipelines.table import binarize, line_masks, u8
 
 Gray = NDArray[np.uint8]
@@ -367,7 +367,7 @@ def judge_signature(
         # The printed caption was not read (a stamp over it, most often): left in the box, it
         # and a stamp's arcs beside it looked like a signature in an empty box.
         return _uncaptioned(inner, box, fields, stamps)
-    if check.signed and under_stamp(box, stamps):
+    if check.signed and under_stamp(box, stamps, margin=STAMP_MARGIN):
         # A stamp's ring in an empty box looks like pen strokes: the box is judged again with
         # the stamps' disks (and a margin) blanked; strokes left outside them are a signature.
         again = check_signature(blank_stamps(inner, box, stamps), text_height=glyph)

@@ -36,7 +36,7 @@ from pipelines.domain import Reason, SupporterRead
 from pipelines.engines.base import OcrText
 from pipelines.nik import is_valid_nik, matches_printed
 from pipelines.normalize import DIGIT_FIXES, extract_nik, nfkc, parse_birth_detail, parse_sex
-from pipelines.signature import Circle, blank_stamps, check_signature, under_stamp
+from pipelines.signature import STAMP_MARGIN, Circle, blank_stamps, check_signature, under_stamp
 from pipelines.table import Grid, components, find_grid
 
 Gray = NDArray[np.uint8]
@@ -68,6 +68,7 @@ NIK_CHARSET: str | None = None
 NAME_MIN_CONFIDENCE = 0.80
 NAME_FIRST_SURE = 0.9  # the first name reading this sure: the witness settles a disagreement from WITNESS_SETTLES
 WITNESS_SETTLES = 0.6
+WITNESS_SETTLES_DISPUTE = 0.7  # ... where the two Tesseract readings of a name disagree
 SPACES_SURE = 0.9  # both models and the witness at least this sure: their word breaks outweigh the ink's gaps
 NAME_SURE = 0.93  # two agreeing Tesseract name readings below this need the witness's agreement too
 # In small print (cells.SMALL_PRINT: 150 dpi) the two Tesseract models share their blind spots:
@@ -300,7 +301,7 @@ def _read_row(
         straight = not isinstance(reader, OcrCellReader)
         check = check_signature(crop, text_height=text_height, straight=straight)
         signed, sig_conf = check.signed, check.confidence
-        if signed is not False and under_stamp((x0, y0, x1, y1), stamps):
+        if signed is not False and under_stamp((x0, y0, x1, y1), stamps, margin=STAMP_MARGIN):
             # A stamp's ring in an empty box looks like pen strokes: judged again with the
             # stamps' disks blanked, strokes left outside them are a signature; else unsure.
             again = check_signature(blank_stamps(crop, (x0, y0, x1, y1), stamps), text_height=text_height)
@@ -610,18 +611,20 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
         and boxes_agree
         and not t_for_i(name)
         and (_bare(again) != _bare(name) or not plausible_punctuation(again))
+        and not _break_lost(name, again)
     ):
         # The two Tesseract readings disagree: the witness settles it when it reads the first
         # (the Indonesian model's, grey) exactly and sure, as for a NIK. On seed 2026's list at
         # 150, 200 and 300 dpi, 56 names more were sure so, none wrong. Not where the two differ
         # in punctuation alone: an apostrophe the other model saw, lost by both others, is doubt
-        # (NI'MAH: the witness read NIMAH at 0.71).
+        # (NI'MAH: the witness read NIMAH at 0.71). Nor where the first lost a word break the
+        # second read: the witness drops spaces itself ("NI KETUTASTITI" at 0.76, seed 17).
         if witnessed is None:
             witnessed, witness_conf = _witness_name(reader, box)
-        # With the first reading sure, the witness's exact agreement counts from WITNESS_SETTLES:
-        # on seeds 2026 and 7's lists (900 names) none of the names that fit the ink and that
-        # the witness read as the first did was wrong, at any confidence of the witness's.
-        settles = WITNESS_SETTLES if first.confidence >= NAME_FIRST_SURE else WITNESS_FLOOR
+        # With the first reading sure, the witness's exact agreement counts from
+        # WITNESS_SETTLES_DISPUTE: over seven seeds' lists (3,150 names) it settled 7 names from
+        # 0.6 to 0.7, one wrong ("SIFI" for SITI at 0.68, seed 13), and 179 from 0.7, none wrong.
+        settles = WITNESS_SETTLES_DISPUTE if first.confidence >= NAME_FIRST_SURE else WITNESS_FLOOR
         if witnessed == name and witness_conf >= settles and first.confidence >= NAME_MIN_CONFIDENCE:
             return name, 1.0 - (1.0 - first.confidence) * (1.0 - witness_conf)
     elif (
@@ -768,6 +771,12 @@ def _speck_after(text: str) -> bool:
 WITNESS_NAME_CHARS = "".join(ch for ch in NAME_CHARS if not ch.islower())
 
 
+def _break_lost(name: str, other: str) -> bool:
+    """Whether `name` is `other` with fewer word breaks, its letters the same."""
+    mine, theirs = _bare(name), _bare(other)
+    return mine.replace(" ", "") == theirs.replace(" ", "") and mine.count(" ") < theirs.count(" ")
+
+
 def name_words(name: str) -> bool:
     """Whether a reading's words can be names: none too long or doubling a vowel, no T for an
     I, every word starting as a name does (`plausible_words`, `t_for_i`, `plausible_onsets`)."""
@@ -839,6 +848,8 @@ def plausible_words(name: str) -> bool:
     words = re.split(r"[ .,'-]+", name)
     if re.search(r"(?<![A-Z.'-])[TLJ](?= |$)", name):
         return False  # a lone T, L or J is an I misread ("T GEDE" for the Balinese I GEDE)
+    if re.search(r"[B-DF-HJ-NP-TV-Z]L(?= |$)", name):
+        return False  # so is an L ending a word after a consonant ("SUPRIYADL", all three engines)
     return all(len(word) < LONGEST_WORD and not re.search("AA|II|UU", word) for word in words)
 
 

@@ -168,6 +168,8 @@ def test_real_engines_read_a_blurred_nik(blur: float) -> None:
         ("I GEDE MERTAYASA", True),
         ("T GEDE MERTAYASA", False),
         ("BUDI T.", True),
+        ("SUPRIYADL", False),  # an I read as L by all three engines (seed 13)
+        ("RIZAL MICHAEL", True),
     ],
 )
 def test_plausible_words(name: str, plausible: bool) -> None:

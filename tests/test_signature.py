@@ -104,6 +104,17 @@ def test_stamps_are_found_and_only_stamps() -> None:
             assert not under_stamp((0, 0, 2, 2), [(cx, cy, r)]) or cx - r < 2
 
 
+def test_a_box_at_a_stamps_edge_counts_as_under_it_with_the_margin_blanked() -> None:
+    # seed 13's 200-dpi list: a ring's top 8 px beyond the radius found (166 px) reached into an
+    # empty signature box, which was not counted as under the stamp and read as signed
+    from pipelines.signature import STAMP_MARGIN, under_stamp
+
+    stamp = (1420.0, 1660.0, 166.0)
+    box = (1327, 1417, 1508, 1483)  # 177 px above the centre
+    assert under_stamp(box, [stamp], margin=STAMP_MARGIN) and not under_stamp(box, [stamp])
+    assert not under_stamp((1327, 1417, 1508, 1660 - int(STAMP_MARGIN * 166) - 2), [stamp], margin=STAMP_MARGIN)
+
+
 def test_stamps_on_a_ruled_table_are_found_and_the_ruling_is_no_stamp() -> None:
     """A list's ruling is painted out before the circle search: the stamp over the table is
     found where it lies, and a table without one shows none."""
