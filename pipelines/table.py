@@ -253,7 +253,8 @@ def _covered(lines: Gray, *, rows: bool) -> NDArray[np.float64]:
     the table's width, while a short thick line (a NIK's digit boxes) covers no more than its
     length."""
     kernel = np.ones((3, 1) if rows else (1, 3), np.uint8)
-    return cv2.dilate(lines, kernel).sum(axis=1 if rows else 0) / 255.0
+    counts: NDArray[np.float64] = u8(cv2.dilate(lines, kernel)).sum(axis=1 if rows else 0, dtype=np.float64)
+    return counts / 255.0
 
 
 def _body_height(ys: list[int]) -> float:
