@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+from collections.abc import Iterator
 from typing import Protocol
 
 import cv2
@@ -231,14 +232,9 @@ class OcrCellReader:
         speck that passes for one makes doubt, not a wrong name. The ink is taken before specks
         are dropped: at 150 dpi an apostrophe can be 1 x 3 px (seed 3: NI'MAH read NIMAH by all
         three engines, sure)."""
-        lines = self._lines(box)
-        ink = self._unspecked.get(box)
-        if ink is None or not lines:
-            return 0
         count = 0
-        for (a, b, c0, c1), _ in lines:
-            n, _, stats, _ = components(np.ascontiguousarray(ink[a:b, c0:c1]))
-            glyph = _glyph_of(n, stats) or (b - a)
+        self._clean(box, boxed_digits=False)  # (keeps the ink before specks were dropped)
+        for n, _, stats, glyph in self._line_glyphs(self._unspecked.get(box), box):
             tops = [int(stats[i, cv2.CC_STAT_TOP]) for i in range(1, n) if stats[i, cv2.CC_STAT_HEIGHT] >= 0.6 * glyph]
             cap_top = float(np.median(tops)) if tops else 0.0
             for i in range(1, n):
@@ -253,19 +249,25 @@ class OcrCellReader:
         stuck to it, which every engine reads as T (seed 5, 150 dpi bilevel: FEBRIANTI read
         "FEBRIANTT" by all three). A T's bar stands out on both sides of its stem; F, P and J
         have ink beside the stem lower down too."""
-        ink = self.ink(box)
-        lines = self._lines(box)
-        if ink is None or not lines:
-            return 0
         count = 0
-        for (a, b, c0, c1), _ in lines:
-            n, labels, stats, _ = components(np.ascontiguousarray(ink[a:b, c0:c1]))
-            glyph = _glyph_of(n, stats) or (b - a)
+        for n, labels, stats, glyph in self._line_glyphs(self.ink(box), box):
             for i in range(1, n):
                 x, y, w, h = (int(v) for v in stats[i, :4])
                 if h >= 0.8 * glyph and w <= 0.6 * h:
                     count += _flag_shape(labels[y : y + h, x : x + w] == i)
         return count
+
+    def _line_glyphs(
+        self, ink: Gray | None, box: Box
+    ) -> Iterator[tuple[int, NDArray[np.int32], NDArray[np.int32], int]]:
+        """For each text line of the box: (count, labels, stats) of the components of `ink` (the
+        box's, cleaned or not) in it, and the height of its glyphs."""
+        lines = self._lines(box)
+        if ink is None or not lines:
+            return
+        for (a, b, c0, c1), _ in lines:
+            n, labels, stats, _ = components(np.ascontiguousarray(ink[a:b, c0:c1]))
+            yield n, labels, stats, _glyph_of(n, stats) or (b - a)
 
     def ink(self, box: Box) -> Gray | None:
         """The cell's ink (255) with ruling and specks removed."""
