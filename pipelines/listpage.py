@@ -976,10 +976,10 @@ def _decides(seen: OcrText, witnessed: str, readings: list[str]) -> bool:
     if len(readings) < 2 or readings[0] == readings[1]:
         return True
     disputed = [i for i, (a, b) in enumerate(zip(*readings, strict=True)) if a != b]
-    digits = [c for ch, c in seen.symbols if nfkc(ch).isdigit()]
-    if "".join(nfkc(ch) for ch, _ in seen.symbols if nfkc(ch).isdigit()) != witnessed:
+    digits = [(d, c) for d, c in ((nfkc(ch), c) for ch, c in seen.symbols) if d.isdigit()]
+    if "".join(d for d, _ in digits) != witnessed:
         return seen.confidence >= WITNESS_DECIDES
-    return min(digits[i] for i in disputed) >= WITNESS_DECIDES
+    return min(digits[i][1] for i in disputed) >= WITNESS_DECIDES
 
 
 def sex_by_shape(ink: Gray | None) -> str | None:
