@@ -122,6 +122,23 @@ def test_thin_row_lines_left_a_little_askew_are_found(page: int, recipe: Degrada
     assert grid is not None and grid.rows == rows
 
 
+def test_a_thin_column_line_left_a_little_askew_is_found() -> None:
+    """Seed 17's mixed bench set, page 64 (its 200-dpi list's 9th page): the deskew left the
+    line between TEMPAT/TGL LAHIR and L/P 5 px off over the table's height, in runs along
+    single pixel columns too short for a column line; the two columns were read as one, and
+    15 supporters lost their birth date and sex."""
+    from pipelines.orientation import make_upright
+    from synth.people import make_people
+    from synth.render import render_list
+
+    listed = make_people(810, 17)[50:500]
+    clean = render_list(listed[150:300], "17:list200", 200)[8]
+    recipe = Degradation(skew=0.81, noise=3.9637926, speckle=0.00077797742, jpeg_quality=59)
+    scan = degrade(clean, "17:d64", recipe)
+    grid = find_grid(make_upright(scan.image, None).gray())
+    assert grid is not None and grid.cols == 7
+
+
 def test_supporters_are_numbered_from_under_a_column_number_row_that_dust_made_look_filled() -> None:
     """Seed 17's 150-dpi bench list, page 64: dust over the "(1) (2) (3)" row made it look
     filled; it was read, and skipped as that row, but the supporters were numbered from it, so
