@@ -397,12 +397,13 @@ GREY_STAMP_LOSS = 0.1  # share of the print around a grey stamp that its cut may
 def _grey_stamp_off(gray: Gray, stamp: Circle) -> None:
     """Takes a grey stamp's ink off `gray` (in place) where it is lighter than the print: the
     dye filters the paper's light, the toner under it stays as dark as it was. Within the disk
-    a pixel lighter than half-way from the print's grey (the darkest fifth of the dark pixels
-    around the disk) to the stamp's (the median of the dark pixels on its outer ring) turns
-    paper, unless it touches one darker (a print stroke's grey edge stays with it). The cut
-    is tried on the print around the disk first: where it would take more than
-    GREY_STAMP_LOSS of that print (pale print at 150 dpi, an ink as dark as the toner, a
-    bilevel page), the disk is left as it is."""
+    (widened to STAMP_MARGIN: a ring just beyond the radius found cut the first letters of
+    seven names on seed 17's 300-dpi list) a pixel lighter than half-way from the print's grey
+    (the darkest fifth of the dark pixels around the disk) to the stamp's (the median of the
+    dark pixels on its outer ring) turns paper, unless it touches one darker (a print stroke's
+    grey edge stays with it). The cut is tried on the print around the disk first: where it
+    would take more than GREY_STAMP_LOSS of that print (pale print at 150 dpi, an ink as dark
+    as the toner, a bilevel page), the disk is left as it is."""
     cx, cy, r = stamp
     h, w = gray.shape
     x0, y0 = max(0, int(cx - r * 1.4)), max(0, int(cy - r * 1.4))
@@ -424,5 +425,5 @@ def _grey_stamp_off(gray: Gray, stamp: Circle) -> None:
     lighter = (patch >= cut) & ~edge
     if (lighter & around).sum() > GREY_STAMP_LOSS * around.sum():
         return
-    inside = lighter & (dist <= 1.05 * r)
+    inside = lighter & (dist <= STAMP_MARGIN * r)
     patch[inside] = np.maximum(patch[inside], int(paper))
