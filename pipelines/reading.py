@@ -62,7 +62,7 @@ from pipelines.orientation import (
     word_score,
 )
 from pipelines.pages import PageSource
-from pipelines.signature import find_stamps, print_under_stamps
+from pipelines.signature import Circle, find_stamps, print_under_stamps, unstamped
 from pipelines.table import Grid, components, find_grid, grid_from_rulings, u8
 from pipelines.textlayer import text_lines
 
@@ -223,15 +223,16 @@ def _try_list(
             # The print under a stamp is read with the stamp's ink taken off
             # (seed 7's 300-dpi lists: NIKs under a blue ring unread); signatures as they are.
             stamps = tuple(find_stamps(view))
-            text = view
+            greyed: tuple[Circle, ...]
+            text, greyed = view, ()
             if stamps:  # a grey page's stamp is taken off by its grey
                 colour = upright.rgb() if image.mode == "RGB" else None
                 rgb = view if colour is None else colour[::-1, ::-1] if flipped else colour
-                text = print_under_stamps(view, rgb, stamps)
+                text, greyed = unstamped(view, rgb, stamps)
             reader = OcrCellReader(text, tess, witness=engines.rapid, check=engines.tesseract_check)
             layout = find_layout(view, reader, table)
             if layout is not None:
-                rows = read_list(view, reader, layout, stamps)
+                rows = read_list(view, reader, layout, stamps, greyed)
                 shown = image.transpose(Image.Transpose.ROTATE_180) if flipped else image
                 return PageReading(PageKind.LIST, supporters=rows.supporters, notes=rows.notes), shown, flipped
     return None

@@ -309,7 +309,14 @@ LIT = 0.6  # share of the paper's light under a pixel's ink from which it is pap
 
 
 def print_under_stamps(gray: Gray, rgb: NDArray[np.uint8], stamps: list[Circle] | tuple[Circle, ...]) -> Gray:
-    """`gray` with the coloured ink of `stamps` (blue, purple, red) taken off, for reading the
+    """`unstamped`'s page alone."""
+    return unstamped(gray, rgb, stamps)[0]
+
+
+def unstamped(
+    gray: Gray, rgb: NDArray[np.uint8], stamps: list[Circle] | tuple[Circle, ...]
+) -> tuple[Gray, tuple[Circle, ...]]:
+    """(`gray` with the coloured ink of `stamps` (blue, purple, red) taken off, for reading the
     print under them. A stamp's ink is a translucent dye over the print: it filters the light,
     so paper under some share of the ink lies on a line from white to the ink (its colour and
     its brightest channel both go with the share), and print under it stays as dark as toner
@@ -320,17 +327,20 @@ def print_under_stamps(gray: Gray, rgb: NDArray[np.uint8], stamps: list[Circle] 
     Outside the disks `gray` itself. A grey stamp, and any stamp on a grey page (`rgb` of
     two dimensions), cannot be told from print by colour: it is taken off by its grey where
     that is lighter than the print's (`_grey_stamp_off`). A blue pen's strokes in a disk are
-    taken off with a blue stamp's ink: not for signature boxes."""
+    taken off with a blue stamp's ink: not for signature boxes; the stamps taken off by their
+    grey, which leaves pens' strokes as it leaves print, are named for them)."""
     if not stamps:
-        return gray
+        return gray, ()
     out = gray.copy()
+    greyed: list[Circle] = []
     for stamp in stamps:
         box = _disk_box(stamp, gray.shape)
         if box is None:
             continue
         found = _stamp_ink(rgb, stamp, box)
         if found is None:
-            _grey_stamp_off(out, stamp)
+            if _grey_stamp_off(out, stamp):
+                greyed.append(stamp)
             continue
         x0, y0, x1, y1 = box
         patch, chroma, ink = found
@@ -348,7 +358,7 @@ def print_under_stamps(gray: Gray, rgb: NDArray[np.uint8], stamps: list[Circle] 
         clean = u8(cv2.medianBlur(unmixed, 3))
         region = out[y0:y1, x0:x1]
         out[y0:y1, x0:x1] = np.where(inked.reshape(y1 - y0, x1 - x0), clean, region)
-    return out
+    return out, tuple(greyed)
 
 
 INK_HUE = 30.0  # grey levels of colour below which a stamp's inkiest pixels are grey ink
@@ -394,7 +404,7 @@ def _stamp_ink(
 GREY_STAMP_LOSS = 0.1  # share of the print around a grey stamp that its cut may take, else left alone
 
 
-def _grey_stamp_off(gray: Gray, stamp: Circle) -> None:
+def _grey_stamp_off(gray: Gray, stamp: Circle) -> bool:
     """Takes a grey stamp's ink off `gray` (in place) where it is lighter than the print: the
     dye filters the paper's light, the toner under it stays as dark as it was. Within the disk
     (widened to STAMP_MARGIN: a ring just beyond the radius found cut the first letters of
@@ -403,7 +413,7 @@ def _grey_stamp_off(gray: Gray, stamp: Circle) -> None:
     dark pixels on its outer ring) turns paper, unless it touches one darker (a print stroke's
     grey edge stays with it). The cut is tried on the print around the disk first: where it
     would take more than GREY_STAMP_LOSS of that print (pale print at 150 dpi, an ink as dark
-    as the toner, a bilevel page), the disk is left as it is."""
+    as the toner, a bilevel page), the disk is left as it is (False)."""
     cx, cy, r = stamp
     h, w = gray.shape
     x0, y0 = max(0, int(cx - r * 1.4)), max(0, int(cy - r * 1.4))
@@ -419,11 +429,12 @@ def _grey_stamp_off(gray: Gray, stamp: Circle) -> None:
     ruling = cv2.bitwise_or(horizontal_lines(marks, length, bridge=3), vertical_lines(marks, length, bridge=3)) > 0
     around = dark & (dist >= 1.15 * r) & ~ruling  # the print around the disk (the ruling is not print)
     if ring.sum() < 50 or around.sum() < 50:
-        return
+        return False
     cut = (float(np.median(patch[ring])) + float(np.percentile(patch[around], 20))) / 2
     edge = cv2.dilate((patch < cut).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     lighter = (patch >= cut) & ~edge
     if (lighter & around).sum() > GREY_STAMP_LOSS * around.sum():
-        return
+        return False
     inside = lighter & (dist <= STAMP_MARGIN * r)
     patch[inside] = np.maximum(patch[inside], int(paper))
+    return True

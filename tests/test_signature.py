@@ -415,3 +415,29 @@ def test_a_slot_number_run_together_is_told_from_a_mark_by_the_rows_number(mark:
     check = check_signature(gray[42:72, 92:298], text_height=11)
     assert check.signed is True and check.one_line
     assert slot_numbered(OcrCellReader(gray, TesseractEngine()), sig, (22, 42, 88, 72)) is slot
+
+
+def test_a_signature_under_a_grey_stamp_shows_with_the_stamp_taken_off_by_its_grey() -> None:
+    """Seed 13's mixed bench set, page 61 (its 200-dpi list's 6th page): a grey stamp pressed
+    over six signature boxes, four signed (blue and black pens), two empty. With the stamps'
+    disks blanked nothing was left to judge, and all six were unsure. The stamp's grey, lighter
+    than the pens', comes off as it does over print: the four signed boxes are read signed,
+    and the two empty ones are never (their dust and slot number left, they stay unsure)."""
+    from pipelines.engines.registry import Engines
+    from pipelines.pages import PageSource
+    from pipelines.reading import read_page_image
+    from synth.people import make_people
+    from synth.render import render_list
+
+    listed = make_people(810, 13)[50:500]
+    clean = render_list(listed[150:300], "13:list200", 200)[5]
+    recipe = Degradation(
+        skew=0.17, noise=1.9991612, speckle=0.00049438374, toner=0.28978869, blur=0.33079208, stamp=True
+    )
+    scan = degrade(clean, "13:d61", recipe)
+    reading = read_page_image(PageSource(1, scan.image, None, 200), Engines()).reading
+    signed = {s.row: s.signed for s in reading.supporters}
+    truth = {s.row: s.signed for s in scan.truth.supporters}
+    assert [truth[r] for r in range(15, 21)] == [False, True, True, True, False, True]
+    assert [signed[r] for r in (16, 17, 18, 20)] == [True] * 4
+    assert signed[15] is not True and signed[19] is not True
