@@ -223,16 +223,16 @@ def _try_list(
             # The print under a stamp is read with the stamp's ink taken off
             # (seed 7's 300-dpi lists: NIKs under a blue ring unread); signatures as they are.
             stamps = tuple(find_stamps(view))
-            greyed: tuple[Circle, ...]
-            text, greyed = view, ()
+            taken_off: tuple[Circle, ...]
+            text, taken_off = view, ()
             if stamps:  # a grey page's stamp is taken off by its grey
                 colour = upright.rgb() if image.mode == "RGB" else None
                 rgb = view if colour is None else colour[::-1, ::-1] if flipped else colour
-                text, greyed = unstamped(view, rgb, stamps)
+                text, taken_off = unstamped(view, rgb, stamps)
             reader = OcrCellReader(text, tess, witness=engines.rapid, check=engines.tesseract_check)
             layout = find_layout(view, reader, table)
             if layout is not None:
-                rows = read_list(view, reader, layout, stamps, greyed)
+                rows = read_list(view, reader, layout, stamps, taken_off)
                 shown = image.transpose(Image.Transpose.ROTATE_180) if flipped else image
                 return PageReading(PageKind.LIST, supporters=rows.supporters, notes=rows.notes), shown, flipped
     return None

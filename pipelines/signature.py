@@ -327,12 +327,12 @@ def unstamped(
     Outside the disks `gray` itself. A grey stamp, and any stamp on a grey page (`rgb` of
     two dimensions), cannot be told from print by colour: it is taken off by its grey where
     that is lighter than the print's (`_grey_stamp_off`). A blue pen's strokes in a disk are
-    taken off with a blue stamp's ink: not for signature boxes; the stamps taken off by their
-    grey, which leaves pens' strokes as it leaves print, are named for them)."""
+    taken off with a blue stamp's ink.) And the stamps taken off: those of a colour, and the
+    grey ones whose cut `_grey_stamp_off` made."""
     if not stamps:
         return gray, ()
     out = gray.copy()
-    greyed: list[Circle] = []
+    taken_off: list[Circle] = []
     for stamp in stamps:
         box = _disk_box(stamp, gray.shape)
         if box is None:
@@ -340,8 +340,9 @@ def unstamped(
         found = _stamp_ink(rgb, stamp, box)
         if found is None:
             if _grey_stamp_off(out, stamp):
-                greyed.append(stamp)
+                taken_off.append(stamp)
             continue
+        taken_off.append(stamp)
         x0, y0, x1, y1 = box
         patch, chroma, ink = found
         hue = ink - ink.mean()
@@ -358,7 +359,7 @@ def unstamped(
         clean = u8(cv2.medianBlur(unmixed, 3))
         region = out[y0:y1, x0:x1]
         out[y0:y1, x0:x1] = np.where(inked.reshape(y1 - y0, x1 - x0), clean, region)
-    return out, tuple(greyed)
+    return out, tuple(taken_off)
 
 
 INK_HUE = 30.0  # grey levels of colour below which a stamp's inkiest pixels are grey ink

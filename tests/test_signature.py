@@ -441,3 +441,25 @@ def test_a_signature_under_a_grey_stamp_shows_with_the_stamp_taken_off_by_its_gr
     assert [truth[r] for r in range(15, 21)] == [False, True, True, True, False, True]
     assert [signed[r] for r in (16, 17, 18, 20)] == [True] * 4
     assert signed[15] is not True and signed[19] is not True
+
+
+def test_a_signature_under_a_blue_stamp_shows_with_the_stamps_ink_taken_off() -> None:
+    """Seed 3's 150-dpi bench list, page 67: a blue stamp pressed over eight signature boxes,
+    black and blue pens, one box empty; all eight were unsure. With the stamp's ink taken off
+    by its colour, the black signatures and the blue ones darker than its dye are read signed;
+    the empty box is not (nor two blue signatures taken off with the dye: they stay unsure)."""
+    from pipelines.engines.registry import Engines
+    from pipelines.pages import PageSource
+    from pipelines.reading import read_page_image
+    from synth.people import make_people
+    from synth.render import render_list
+
+    clean = render_list(make_people(810, 3)[50:500], "3:list", 150)[17]
+    recipe = Degradation(rotation=270, skew=-0.83, noise=5.4986539, toner=0.18910054, blur=0.21122605, stamp=True)
+    scan = degrade(clean, "3:d67", recipe)
+    reading = read_page_image(PageSource(1, scan.image, None, 150), Engines()).reading
+    signed = {s.row: s.signed for s in reading.supporters}
+    truth = {s.row: s.signed for s in scan.truth.supporters}
+    assert [truth[r] for r in range(1, 9)] == [True, True, True, False, True, True, True, True]
+    assert [signed[r] for r in (1, 2, 3, 6, 8)] == [True] * 5
+    assert signed[4] is not True and signed[5] is not False and signed[7] is not False
