@@ -315,8 +315,11 @@ def _read_row(
             # stamps' disks blanked, strokes left outside them are a signature; else unsure.
             again = check_signature(blank_stamps(crop, (x0, y0, x1, y1), stamps), text_height=text_height)
             signed, sig_conf = (True, min(again.confidence, 0.8)) if again.signed else (None, 0.3)
-            over = [s for s in stamps if under_stamp((x0, y0, x1, y1), (s,), margin=STAMP_MARGIN)]
-            if signed is None and isinstance(reader, OcrCellReader) and all(s in taken_off for s in over):
+            if (
+                signed is None
+                and isinstance(reader, OcrCellReader)
+                and all(s in taken_off for s in stamps if under_stamp((x0, y0, x1, y1), (s,), margin=STAMP_MARGIN))
+            ):
                 # The stamps taken off the print (by their grey or their colour) leave a pen's
                 # strokes darker or of another colour than their dye. Over eleven bench sets,
                 # 32 boxes under stamps judged so: 22 signed read signed, 4 read empty (a blue

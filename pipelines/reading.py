@@ -221,7 +221,8 @@ def _try_list(
             view = np.ascontiguousarray(gray[::-1, ::-1]) if flipped else gray
             table = grid.turned(view.shape[1], view.shape[0]) if flipped else grid
             # The print under a stamp is read with the stamp's ink taken off
-            # (seed 7's 300-dpi lists: NIKs under a blue ring unread); signatures as they are.
+            # (seed 7's 300-dpi lists: NIKs under a blue ring unread); signatures as they are,
+            # and on that page too where every stamp over them was taken off.
             stamps = tuple(find_stamps(view))
             taken_off: tuple[Circle, ...]
             text, taken_off = view, ()
