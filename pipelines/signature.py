@@ -428,7 +428,7 @@ def _grey_stamp_off(gray: Gray, stamp: Circle) -> bool:
     marks = u8(dark.astype(np.uint8) * 255)
     length = max(10, int(r * 0.6))
     ruling = cv2.bitwise_or(horizontal_lines(marks, length, bridge=3), vertical_lines(marks, length, bridge=3)) > 0
-    around = dark & (dist >= 1.15 * r) & ~ruling  # the print around the disk (the ruling is not print)
+    around = dark & (dist >= STAMP_MARGIN * r) & ~ruling  # the print beyond the cut (ruling is not print)
     if ring.sum() < 50 or around.sum() < 50:
         return False
     cut = (float(np.median(patch[ring])) + float(np.percentile(patch[around], 20))) / 2
