@@ -102,18 +102,34 @@ class RapidEngine:
                 if self._threads is not None:
                     kwargs["intra_op_num_threads"] = self._threads
                     kwargs["inter_op_num_threads"] = 1
+                self._ort = importlib.import_module("onnxruntime")
                 try:
                     ocr = RapidOCR(**kwargs)
+                    for part in (ocr.text_det, ocr.text_cls, ocr.text_rec):
+                        # OrtInferSession wrappers are named `infer` or `session` by the version.
+                        ort_session = getattr(part, "infer", None) or part.session
+                        ort_session.session = _CancellableSession(self._streamlined(ort_session.session), self)
                 except Exception as exc:  # a missing model or a broken wheel
                     raise EngineError(f"RapidOCR failed to load: {type(exc).__name__}") from exc
-                for part in (ocr.text_det, ocr.text_cls, ocr.text_rec):
-                    # OrtInferSession wrappers are named `infer` or `session` by the version.
-                    ort_session = getattr(part, "infer", None) or part.session
-                    ort_session.session = _CancellableSession(ort_session.session, self)
-                self._ort = importlib.import_module("onnxruntime")
                 self._run_options = self._ort.RunOptions()
                 self._ocr = ocr
             return self._ocr
+
+    def _streamlined(self, session: Any) -> Any:
+        """A session on `session`'s model rewritten by `onnx_graph.streamlined` (the same
+        function, about 30 % faster), with its options and providers; `session` itself when
+        its model file is not known (a model given as bytes)."""
+        path = getattr(session, "_model_path", None)
+        if not path:
+            return session
+        import onnx  # (with the models: nothing is loaded at import time)
+
+        from pipelines.engines.onnx_graph import streamlined
+
+        model = streamlined(onnx.load(path))
+        return self._ort.InferenceSession(
+            model.SerializeToString(), sess_options=session.get_session_options(), providers=session.get_providers()
+        )
 
     def close(self) -> None:
         """Stop the worker thread (the models stay loaded until the object goes)."""
