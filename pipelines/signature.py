@@ -367,11 +367,12 @@ RING_INKIEST = 90  # percentile of colour on the outer ring from which its pixel
 
 
 def _disk_box(stamp: Circle, shape: tuple[int, ...]) -> tuple[int, int, int, int] | None:
-    """The box around a stamp's disk on a page of `shape`, or None when it lies off the page."""
+    """The box around a stamp's disk, widened to STAMP_MARGIN (the radius is found within a few
+    %), on a page of `shape`, or None when it lies off the page."""
     cx, cy, r = stamp
     h, w = shape[:2]
-    x0, y0 = max(0, int(cx - r * 1.05)), max(0, int(cy - r * 1.05))
-    x1, y1 = min(w, int(cx + r * 1.05) + 1), min(h, int(cy + r * 1.05) + 1)
+    x0, y0 = max(0, int(cx - r * STAMP_MARGIN)), max(0, int(cy - r * STAMP_MARGIN))
+    x1, y1 = min(w, int(cx + r * STAMP_MARGIN) + 1), min(h, int(cy + r * STAMP_MARGIN) + 1)
     return None if x1 - x0 < 8 or y1 - y0 < 8 else (x0, y0, x1, y1)
 
 
