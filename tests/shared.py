@@ -9,6 +9,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import cv2
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -20,3 +25,13 @@ def _find() -> Path:
 
 
 EXTERNAL = _find()
+SPECIMEN = EXTERNAL / "ktp-specimen-chawza" / "image_clean.jpeg"  # the fictional specimen e-KTP
+
+
+def specimen_bgr() -> NDArray[np.uint8]:
+    """The specimen card as OpenCV reads it (BGR); the calling test is skipped where it is absent."""
+    if not SPECIMEN.exists():
+        pytest.skip("specimen image not present")
+    img = cv2.imread(str(SPECIMEN))
+    assert img is not None
+    return np.asarray(img, dtype=np.uint8)

@@ -14,10 +14,9 @@ from onnx import TensorProto, helper, numpy_helper
 
 from pipelines.engines.onnx_graph import streamlined
 from pipelines.engines.rapid import RapidEngine
-from tests.shared import EXTERNAL
+from tests.shared import specimen_bgr
 
 MODELS = Path(ort.__file__).parent.parent / "rapidocr_onnxruntime" / "models"
-SPECIMEN = EXTERNAL / "ktp-specimen-chawza" / "image_clean.jpeg"
 
 
 def _run(model: onnx.ModelProto, x: np.ndarray) -> np.ndarray:
@@ -116,11 +115,7 @@ def test_a_conv_whose_output_is_read_elsewhere_or_scaled_per_channel_keeps_its_s
 
 @pytest.fixture(scope="module")
 def specimen() -> np.ndarray:
-    if not SPECIMEN.exists():
-        pytest.skip("specimen image not present")
-    img = cv2.imread(str(SPECIMEN))
-    assert img is not None
-    return img
+    return specimen_bgr()
 
 
 def test_the_recogniser_reads_the_specimens_nik_line_as_before(specimen: np.ndarray) -> None:

@@ -13,9 +13,8 @@ import pytest
 
 from pipelines.engines.base import EngineTimeout, OcrEngine, OcrLine
 from pipelines.engines.rapid import _REC_BATCH, RapidEngine, _batches, _ctc_decode, reading_order
-from tests.shared import EXTERNAL
+from tests.shared import specimen_bgr
 
-SPECIMEN = EXTERNAL / "ktp-specimen-chawza" / "image_clean.jpeg"
 NIK_BOX = (300, 195, 650, 235)  # the NIK value on the 1090 x 707 specimen
 
 
@@ -28,11 +27,7 @@ def engine() -> Iterator[RapidEngine]:
 
 @pytest.fixture(scope="module")
 def specimen() -> np.ndarray:
-    if not SPECIMEN.exists():
-        pytest.skip("specimen image not present")
-    img = cv2.imread(str(SPECIMEN))
-    assert img is not None
-    return np.ascontiguousarray(img[:, :, ::-1], dtype=np.uint8)
+    return np.ascontiguousarray(specimen_bgr()[:, :, ::-1])
 
 
 def test_it_is_an_ocr_engine(engine: RapidEngine) -> None:
