@@ -31,7 +31,7 @@ from pipelines.listpage import (
 )
 from pipelines.nik import matches_printed
 from pipelines.normalize import extract_nik, fold_name, parse_birth_detail, parse_sex
-from pipelines.signature import STAMP_MARGIN, Circle, blank_stamps, check_signature, under_stamp
+from pipelines.signature import STAMP_MARGIN, Circle, all_taken_off, blank_stamps, check_signature, under_stamp
 from pipelines.table import binarize, line_masks, u8
 
 Gray = NDArray[np.uint8]
@@ -178,11 +178,14 @@ def read_letter_fields(
     name_box: Box | None = None,
     stamps: tuple[Circle, ...] = (),
     boxes: list[Box] | None = None,
+    taken_off: tuple[Circle, ...] = (),
 ) -> SupporterRead:
     """One supporter from the labelled values. `reader` re-reads the NIK (None: text layer).
     `name_box`: the name's value alone (no label, no colon), read as a list reads a name
     cell; else the name's line is read again whole. A name or signature under one of
-    `stamps` goes to review. `boxes`: the page's `ruled_boxes`, when the caller has them."""
+    `stamps` goes to review, but a signature that shows on the reader's page, where the stamps
+    of `taken_off` are taken off (`signature.unstamped`), is one. `boxes`: the page's
+    `ruled_boxes`, when the caller has them."""
     v = fields.values
     reasons: list[Reason] = []
     place, birth_date, _ = parse_birth_detail(v["birth"].text) if "birth" in v else (None, None, 0)
@@ -208,7 +211,8 @@ def read_letter_fields(
         name_conf = card.confidence
     if name and under_stamp(v["name"].box, stamps):
         name_conf = min(name_conf, 0.5)
-    signed, sig_conf = judge_signature(gray, fields, stamps, boxes)
+    bare = reader.gray if isinstance(reader, OcrCellReader) and taken_off else None
+    signed, sig_conf = judge_signature(gray, fields, stamps, boxes, bare=bare, taken_off=taken_off)
 
     if nik is None or nik_conf < NIK_MIN_CONFIDENCE or matches_printed(nik, birth_date, sex):
         reasons.append(Reason.NIK_UNREADABLE)
@@ -350,41 +354,89 @@ def complete(fields: LetterFields) -> bool:
 
 
 def judge_signature(
-    gray: Gray, fields: LetterFields, stamps: tuple[Circle, ...] = (), boxes: list[Box] | None = None
+    gray: Gray,
+    fields: LetterFields,
+    stamps: tuple[Circle, ...] = (),
+    boxes: list[Box] | None = None,
+    *,
+    bare: Gray | None = None,
+    taken_off: tuple[Circle, ...] = (),
 ) -> tuple[bool | None, float]:
+    """(signed, confidence) of the letter's signature box. `bare`: the page with the stamps of
+    `taken_off` taken off (`signature.unstamped`), where a box under stamps all taken off is
+    judged too when it is still unsure: as on a list, only "signed" is believed there."""
     box = signature_box(gray, fields.caption, boxes)
     if box is None:
         return None, 0.0
-    x0, y0, x1, y1 = box
-    inner = gray[y0:y1, x0:x1].copy()
-    if fields.caption is not None:  # the printed caption is not a signature
-        cx0, cy0, cx1, cy1 = fields.caption.box
-        m = max(2, (cy1 - cy0) // 3)
-        inner[max(0, cy0 - y0 - m) : max(0, cy1 - y0 + m), max(0, cx0 - x0 - m) : max(0, cx1 - x0 + m)] = 255
+    inner = _box_inside(gray, box, fields)
     glyph = None if fields.caption is None else float(fields.caption.box[3] - fields.caption.box[1])
     check = check_signature(inner, text_height=glyph)
     if check.signed and fields.caption is None:
         # The printed caption was not read (a stamp over it, most often): left in the box, it
         # and a stamp's arcs beside it looked like a signature in an empty box.
-        return _uncaptioned(inner, box, fields, stamps)
+        return _uncaptioned(inner, box, fields, stamps, bare=bare, taken_off=taken_off)
     if check.signed and under_stamp(box, stamps, margin=STAMP_MARGIN):
         # A stamp's ring in an empty box looks like pen strokes: the box is judged again with
         # the stamps' disks (and a margin) blanked; strokes left outside them are a signature.
         again = check_signature(blank_stamps(inner, box, stamps), text_height=glyph)
         if again.signed:
             return True, min(again.confidence, 0.8)
+        if _shown_bare(bare, box, fields, stamps, taken_off, text_height=glyph):
+            return True, 0.8
         return None, 0.3
     return check.signed, check.confidence
 
 
-def _uncaptioned(inner: Gray, box: Box, fields: LetterFields, stamps: tuple[Circle, ...]) -> tuple[bool | None, float]:
+def _box_inside(page: Gray, box: Box, fields: LetterFields) -> Gray:
+    """A copy of `box` on `page`, its printed caption (not a signature) painted white."""
+    x0, y0, x1, y1 = box
+    inner = page[y0:y1, x0:x1].copy()
+    if fields.caption is not None:
+        cx0, cy0, cx1, cy1 = fields.caption.box
+        m = max(2, (cy1 - cy0) // 3)
+        inner[max(0, cy0 - y0 - m) : max(0, cy1 - y0 + m), max(0, cx0 - x0 - m) : max(0, cx1 - x0 + m)] = 255
+    return inner
+
+
+def _shown_bare(
+    bare: Gray | None,
+    box: Box,
+    fields: LetterFields,
+    stamps: tuple[Circle, ...],
+    taken_off: tuple[Circle, ...],
+    *,
+    text_height: float | None,
+    tall: bool = False,
+) -> bool:
+    """Whether the box shows signed on `bare`, the page with the stamps of `taken_off` taken
+    off, when every stamp over it is among them: they leave a pen's strokes darker or of
+    another colour than their dye (as on a list: `listpage._read_row`)."""
+    if bare is None or not all_taken_off(box, stamps, taken_off):
+        return False
+    return check_signature(_box_inside(bare, box, fields), text_height=text_height, tall=tall).signed is True
+
+
+def _uncaptioned(
+    inner: Gray,
+    box: Box,
+    fields: LetterFields,
+    stamps: tuple[Circle, ...],
+    *,
+    bare: Gray | None = None,
+    taken_off: tuple[Circle, ...] = (),
+) -> tuple[bool | None, float]:
     """A box whose caption was not read, judged when a stamp found on the page covers its top
     (where the caption is printed, hence not read): with the stamps' disks blanked, a mark
-    taller than two lines of the page's print is no caption left in the box. Else unsure."""
+    taller than two lines of the page's print is no caption left in the box; or on `bare`
+    (`judge_signature`). Else unsure."""
     x0, y0, x1, y1 = box
     heights = sorted(line.box[3] - line.box[1] for line in fields.values.values())
     if not heights or not under_stamp((x0, y0, x1, y0 + (y1 - y0) * 3 // 10), stamps):
         return None, 0.3
     line = float(heights[len(heights) // 2])
     again = check_signature(blank_stamps(inner, box, stamps), text_height=line, tall=True)
-    return (True, min(again.confidence, 0.7)) if again.signed else (None, 0.3)
+    if again.signed:
+        return True, min(again.confidence, 0.7)
+    if _shown_bare(bare, box, fields, stamps, taken_off, text_height=line, tall=True):
+        return True, 0.7
+    return None, 0.3

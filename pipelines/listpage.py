@@ -36,7 +36,7 @@ from pipelines.domain import Reason, SupporterRead
 from pipelines.engines.base import OcrText
 from pipelines.nik import is_valid_nik, matches_printed
 from pipelines.normalize import DIGIT_FIXES, extract_nik, nfkc, parse_birth_detail, parse_sex
-from pipelines.signature import STAMP_MARGIN, Circle, blank_stamps, check_signature, under_stamp
+from pipelines.signature import STAMP_MARGIN, Circle, all_taken_off, blank_stamps, check_signature, under_stamp
 from pipelines.table import Grid, components, find_grid
 
 Gray = NDArray[np.uint8]
@@ -318,7 +318,7 @@ def _read_row(
             if (
                 signed is None
                 and isinstance(reader, OcrCellReader)
-                and all(s in taken_off for s in stamps if under_stamp((x0, y0, x1, y1), (s,), margin=STAMP_MARGIN))
+                and all_taken_off((x0, y0, x1, y1), stamps, taken_off)
             ):
                 # The stamps taken off the print (by their grey or their colour) leave a pen's
                 # strokes darker or of another colour than their dye. Over eleven bench sets,

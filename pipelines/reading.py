@@ -62,7 +62,7 @@ from pipelines.orientation import (
     word_score,
 )
 from pipelines.pages import PageSource
-from pipelines.signature import Circle, find_stamps, print_under_stamps, unstamped
+from pipelines.signature import Circle, find_stamps, unstamped
 from pipelines.table import Grid, components, find_grid, grid_from_rulings, u8
 from pipelines.textlayer import text_lines
 
@@ -265,7 +265,7 @@ def _read_text_page(
         nik_box = _nik_box(gray, _after_colon(gray, _value_piece(pieces, nik.box, "nik"))) if nik is not None else None
         stamps = tuple(find_stamps(gray))
         # the NIK, the name and the caption are read again with a coloured stamp's ink taken off
-        text = print_under_stamps(gray, rgb, stamps)
+        text, taken_off = unstamped(gray, rgb, stamps)
         band_reader = OcrCellReader(text, tess, ruled=False, witness=engines.rapid, check=engines.tesseract_check)
         if fields.caption is None:  # without it, the signature box cannot be judged
             boxes = ruled_boxes(gray) if boxes is None else boxes
@@ -275,7 +275,15 @@ def _read_text_page(
         if name is not None and (piece := _value_piece(pieces, name.box, "name")) != name.box:
             name_box = _after_colon(gray, piece)
         supporter = read_letter_fields(
-            gray, fields, band_reader, cards, nik_box=nik_box, name_box=name_box, stamps=stamps, boxes=boxes
+            gray,
+            fields,
+            band_reader,
+            cards,
+            nik_box=nik_box,
+            name_box=name_box,
+            stamps=stamps,
+            boxes=boxes,
+            taken_off=taken_off,
         )
         return PageReading(PageKind.LETTER, supporters=(supporter,), id_cards=cards), known
     if kind is PageKind.ID_CARDS:

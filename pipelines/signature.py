@@ -304,6 +304,14 @@ def under_stamp(
     return False
 
 
+def all_taken_off(
+    box: tuple[int, int, int, int], stamps: list[Circle] | tuple[Circle, ...], taken_off: tuple[Circle, ...]
+) -> bool:
+    """Whether every stamp over a signature box (with STAMP_MARGIN) is among those `unstamped`
+    took off the print: a pen's strokes in the box then show on its page."""
+    return all(s in taken_off for s in stamps if under_stamp(box, (s,), margin=STAMP_MARGIN))
+
+
 INKED = 8.0  # colour (grey levels away from grey, along the ink's hue) below which a pixel keeps its grey
 LIT = 0.6  # share of the paper's light under a pixel's ink from which it is paper, below which print
 

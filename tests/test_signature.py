@@ -522,3 +522,31 @@ def test_a_bilevel_stamp_the_grey_cut_barely_touches_is_not_taken_off(monkeypatc
     clean = render_list(make_people(810, 17)[50:500][150:300], "17:list200", 200)[7]
     reading.read_page_image(PageSource(1, degrade(clean, "17:d63", grey).image, None, 200), engines)
     assert seen[-1] == (1, 1)
+
+
+def test_a_letters_signature_under_a_grey_stamp_shows_with_the_stamp_taken_off() -> None:
+    """Seed 7's mixed bench set, letter 11 (300 dpi, grey, JPEG 54): a grey stamp over the
+    signature box and its caption, so the caption was not read. With the stamp's disk blanked
+    the signature was gone too, and the box was unsure. The stamp comes off by its grey, and
+    on that page (as on a list) the signature, taller than two lines of print, shows."""
+    from pipelines.engines.registry import Engines
+    from pipelines.pages import PageSource
+    from pipelines.reading import read_page_image
+    from synth.people import make_people
+    from synth.render import render_letter
+
+    clean = render_letter(make_people(810, 7)[11], "7:l11", 300)
+    recipe = Degradation(
+        skew=-0.05,
+        noise=3.270485,
+        speckle=0.00063967004,
+        toner=0.71622817,
+        blur=0.016831723,
+        stamp=True,
+        grayscale=True,
+        jpeg_quality=54,
+    )
+    scan = degrade(clean, "7:d11", recipe)
+    assert scan.truth.supporters[0].signed is True
+    reading = read_page_image(PageSource(1, scan.image, None, 300), Engines()).reading
+    assert [s.signed for s in reading.supporters] == [True]
