@@ -316,11 +316,6 @@ INKED = 8.0  # colour (grey levels away from grey, along the ink's hue) below wh
 LIT = 0.6  # share of the paper's light under a pixel's ink from which it is paper, below which print
 
 
-def print_under_stamps(gray: Gray, rgb: NDArray[np.uint8], stamps: list[Circle] | tuple[Circle, ...]) -> Gray:
-    """`unstamped`'s page alone."""
-    return unstamped(gray, rgb, stamps)[0]
-
-
 def unstamped(
     gray: Gray, rgb: NDArray[np.uint8], stamps: list[Circle] | tuple[Circle, ...]
 ) -> tuple[Gray, tuple[Circle, ...]]:

@@ -260,11 +260,11 @@ def test_a_short_slot_number_reads_as_the_printed_number(family: str, size: int,
 
 
 def _stamp_errors(seed: int, recipe: Degradation, *, on_signatures: bool = False) -> tuple[float, float] | None:
-    """(share of pixels in a stamp's disk whose ink is wrong before, after `print_under_stamps`)
+    """(share of pixels in a stamp's disk whose ink is wrong before, after `unstamped`)
     on a generated 200-dpi list page, judged against the clean page; None when no stamp is found.
     The signatures' blue strokes are not judged (pens are taken off with a blue stamp's ink).
     `on_signatures`: the stamp is pressed over a row's signature box (else where `recipe` puts it)."""
-    from pipelines.signature import find_stamps, print_under_stamps
+    from pipelines.signature import find_stamps, unstamped
     from synth.degrade import add_stamp
     from synth.people import make_people
     from synth.render import render_list_page
@@ -286,7 +286,7 @@ def _stamp_errors(seed: int, recipe: Degradation, *, on_signatures: bool = False
     cx, cy, r = stamps[0]
     disk = np.zeros(gray.shape, np.uint8)
     cv2.circle(disk, (int(cx), int(cy)), int(r * 0.95), 1, -1)
-    unmixed = print_under_stamps(gray, rgb if out.image.mode == "RGB" else gray, stamps)
+    unmixed = unstamped(gray, rgb if out.image.mode == "RGB" else gray, stamps)[0]
     left = max(0, int(cx - 1.45 * r))
     assert np.array_equal(unmixed[:, :left], gray[:, :left])  # outside the disks: as it was
     clean_rgb = np.asarray(page.image.convert("RGB")).astype(int)
@@ -300,7 +300,7 @@ def _stamp_errors(seed: int, recipe: Degradation, *, on_signatures: bool = False
 
 def _stamped_pages(recipes: list[Degradation], *, on_signatures: bool = False) -> list[tuple[float, float]]:
     """`_stamp_errors` of the pages (seed = place in `recipes`) whose stamp was found, none of
-    them made worse by `print_under_stamps`."""
+    them made worse by `unstamped`."""
     errors = [
         e
         for seed, recipe in enumerate(recipes)
@@ -312,7 +312,7 @@ def _stamped_pages(recipes: list[Degradation], *, on_signatures: bool = False) -
 
 def test_a_coloured_stamps_ink_is_taken_off_the_print_under_it() -> None:
     """Over a list's cells, a blue, purple or red stamp (seed 7's 300-dpi lists lost five NIKs
-    a page to one): within its disk the grey from `print_under_stamps` shows the print as the
+    a page to one): within its disk the grey from `unstamped` shows the print as the
     clean page has it, where the plain grey shows the stamp too, under JPEG and uneven toner
     as well (seed 7's list 72, JPEG 78 and toner: the ink was once turned to print, and five
     NIKs under it lost). No page is made worse (a grey stamp on a colour page among them)."""
@@ -359,7 +359,7 @@ def test_a_grey_stamps_ring_beyond_the_radius_found_is_taken_off_too() -> None:
     the ring cut the names' first letters ("UFR ERNA ANT KARTIKAGART" for HJ. ERNA ANI
     KARTIKASARI); taken off as far as STAMP_MARGIN, as signature boxes are blanked, six of the
     seven were read right (still sent to review, being under a stamp)."""
-    from pipelines.signature import STAMP_MARGIN, find_stamps, print_under_stamps
+    from pipelines.signature import STAMP_MARGIN, find_stamps, unstamped
     from synth.people import make_people
     from synth.render import render_list
 
@@ -371,7 +371,7 @@ def test_a_grey_stamps_ring_beyond_the_radius_found_is_taken_off_too() -> None:
     stamps = find_stamps(gray)
     assert len(stamps) == 1
     cx, cy, r = stamps[0]
-    out = print_under_stamps(gray, rgb, stamps)
+    out = unstamped(gray, rgb, stamps)[0]
     yy, xx = np.ogrid[: gray.shape[0], : gray.shape[1]]
     dist = np.sqrt((xx - cx) ** 2 + (yy - cy) ** 2)
     ring = (dist >= 1.05 * r) & (dist < STAMP_MARGIN * r)
