@@ -211,10 +211,16 @@ def find_stamps(gray: Gray) -> list[Circle]:
             out.append((float(x / f), float(y / f), float(r / f)))
     if not out:
         # The outer ring broken by what lies under it (a table's ruling, heavy text) leaves the
-        # inner ring to find: whole, with an outer ring around it at 1/0.64 of its radius.
+        # inner ring to find: whole, with an outer ring around it at 1/0.64 of its radius. Or a
+        # small stamp's outer ring, whole, with its inner ring at 0.64 of it: crowded out of the
+        # outer rings' twelve circles by a list's NIK boxes (seed 3's 200-dpi list, a pale grey
+        # stamp over three rows' NIKs, unread).
         for x, y, r in _circles(blurred, short, 0.045, 0.083):
-            if _two_rings(_ring_cover(ink, x, y, r / 0.64), _ring_cover(ink, x, y, r)):
+            inner = _ring_cover(ink, x, y, r)
+            if _two_rings(_ring_cover(ink, x, y, r / 0.64), inner):
                 out.append((float(x / f), float(y / f), float(r / 0.64 / f)))
+            elif _two_rings(inner, _ring_cover(ink, x, y, r * 0.64)):
+                out.append((float(x / f), float(y / f), float(r / f)))
     kept: list[Circle] = []
     for cx, cy, r in out:
         if not any((cx - ox) ** 2 + (cy - oy) ** 2 < (r * 0.5) ** 2 for ox, oy, _ in kept):

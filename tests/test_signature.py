@@ -550,3 +550,27 @@ def test_a_letters_signature_under_a_grey_stamp_shows_with_the_stamp_taken_off()
     assert scan.truth.supporters[0].signed is True
     reading = read_page_image(PageSource(1, scan.image, None, 300), Engines()).reading
     assert [s.signed for s in reading.supporters] == [True]
+
+
+def test_a_small_stamp_whose_outer_ring_is_found_among_inner_rings_sizes_is_found() -> None:
+    """Seed 3's mixed bench set, page 61 (its 200-dpi list's 4th page): a pale grey stamp
+    (radius 0.075 of the short side) over the first three rows' NIK boxes. The boxes' digits
+    crowded it out of the twelve circles of the outer rings' sizes; among the inner rings'
+    sizes its outer ring was found, whole, and taken for an inner one (no ring at 1/0.64 of it)
+    and dropped: its three NIKs went unread. A circle there with its own inner ring at 0.64 of
+    it is a stamp of its size."""
+    from pipelines.signature import find_stamps
+    from synth.people import make_people
+    from synth.render import render_list
+
+    clean = render_list(make_people(810, 3)[50:500][150:300], "3:list200", 200)[3]
+    recipe = Degradation(noise=6.0367491, toner=0.29671525, blur=0.47838664, stamp=True, jpeg_quality=46)
+    image = degrade(clean, "3:d61", recipe).image
+    darker = np.asarray(clean.image.convert("L"), np.float32) - np.asarray(image.convert("L"), np.float32)
+    ys, xs = np.nonzero(cv2.blur(darker, (15, 15)) > 25)  # the stamp's ink, not the noise
+    (found,) = find_stamps(np.asarray(image.convert("L")))
+    cx, cy, r = found
+    true_r = (xs.max() - xs.min()) / 2
+    assert abs(cx - (xs.min() + xs.max()) / 2) < 0.1 * true_r
+    assert abs(cy - (ys.min() + ys.max()) / 2) < 0.1 * true_r
+    assert 0.85 * true_r < r < 1.05 * true_r
