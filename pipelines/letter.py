@@ -126,7 +126,9 @@ def _is_caption(up: str) -> bool:
 def split_label(text: str) -> tuple[str, str] | None:
     """(label key, value) of a `Label : value` line. The colon is optional: it is a pair of
     dots that a scan (or the speck filter) can lose, so the label is also matched by words."""
-    text = _NUMBERING.sub("", _LEAD.sub("", text, count=1), count=1)  # "1. Nama", "a) NIK", "No. NIK"
+    # "1. Nama", "a) NIK", "No. NIK"; a speck after the numbering too ("2.. Nomor Induk
+    # Kependudukan (NIK)": seed 5's letter 26 lost its NIK row)
+    text = _LEAD.sub("", _NUMBERING.sub("", _LEAD.sub("", text, count=1), count=1), count=1)
     head, sep, tail = text.partition(":")
     if sep and len(head) <= 32:
         key = label_of(head)

@@ -63,7 +63,7 @@ from pipelines.orientation import (
 )
 from pipelines.pages import PageSource
 from pipelines.signature import Circle, find_stamps, unstamped
-from pipelines.table import Grid, components, find_grid, grid_from_rulings, u8
+from pipelines.table import Grid, components, find_grid, grid_from_rulings, horizontal_lines, u8
 from pipelines.textlayer import text_lines
 
 Box = tuple[int, int, int, int]
@@ -262,7 +262,12 @@ def _read_text_page(
     notes: tuple[str, ...] = () if grid is None else ("ruled table without a supporter-list header",)
     if kind is PageKind.LETTER:
         nik = fields.values.get("nik")
-        nik_box = _nik_box(gray, _after_colon(gray, _value_piece(pieces, nik.box, "nik"))) if nik is not None else None
+        nik_box = None
+        if nik is not None:
+            piece = _value_piece(pieces, nik.box, "nik")
+            if not any(ch.isdigit() for ch in nik.text) and piece == nik.box:
+                piece = _boxes_beside(gray, piece)  # the digit boxes were no text line of the label's
+            nik_box = _nik_box(gray, _after_colon(gray, piece))
         stamps = tuple(find_stamps(gray))
         # the NIK, the name and the caption are read again with a coloured stamp's ink taken off
         text, taken_off = unstamped(gray, rgb, stamps)
@@ -420,13 +425,34 @@ def _after_colon(gray: Any, box: Box) -> Box:
     return box
 
 
+def _boxes_beside(gray: Any, label: Box) -> Box:
+    """The row of digit boxes right of a NIK's `label` whose line held no value (Tesseract's
+    layout took the boxes for a picture: seed 13's 150-dpi letter 6), from their long
+    horizontal ruling within two line heights of the label; else `label`."""
+    _, y0, x1, y1 = label
+    h = y1 - y0
+    top, bottom = max(0, y0 - 2 * h), min(gray.shape[0], y1 + 2 * h)
+    band = u8((gray[top:bottom, x1:] < 160).astype(np.uint8) * 255)
+    if band.size == 0:
+        return label
+    ruled = np.flatnonzero(horizontal_lines(band, max(10, 4 * h)).any(axis=0))
+    if not len(ruled):
+        return label
+    return (x1 + int(ruled[0]), top, x1 + int(ruled[-1]) + 1, bottom)
+
+
 def _nik_box(gray: Any, box: Box) -> Box:
     """The NIK's box to read again: a row of digit boxes whole, with its top and bottom ruling
     (the text band lies inside the boxes, and the cell reader needs their outline to remove
-    it); else the value's band with a margin."""
+    it); else the value's band with a margin. A ruling of a pixel falls between two rows of
+    the deskewed page: each row counts with the one under it (seed 5's 150-dpi letter 20, its
+    boxes' top at grey 132 and 212 in two rows, lost it and their digits were read with the
+    boxes' sides)."""
     x0, y0, x1, y1 = box
     h = y1 - y0
-    dark = (gray[max(0, y0 - h) : y1 + h, x0:x1] < 128).mean(axis=1) if x1 > x0 else np.zeros(0)
+    band = gray[max(0, y0 - h) : y1 + h + 1, x0:x1].astype(np.int32) if x1 > x0 else np.zeros((0, 0), np.int32)
+    ink = 255 - band
+    dark = ((ink[:-1] + ink[1:]) >= 128).mean(axis=1) if len(band) > 1 else np.zeros(0)
     rules = np.flatnonzero(dark > 0.6) + max(0, y0 - h)
     above, below = rules[rules < y0 + h // 4], rules[rules > y1 - h // 4]
     if len(above) and len(below):

@@ -42,6 +42,8 @@ def _lines_page(size: tuple[int, int], rows: int, pitch: int, height: int) -> np
         ("2. N I K\t: 3171011402886413", ("nik", "3171011402886413")),  # a letter-spaced label
         ("N a m a : BUDI", ("name", "BUDI")),
         ("No: NIK\t: 3404076711895033", ("nik", "3404076711895033")),  # the dot of "No." read as a colon
+        ("2., NIK\t: 3404076711895033", ("nik", "3404076711895033")),  # a speck after the numbering
+        ("2.. Nomor Induk Kependudukan (NIK)", ("nik", "(NIK)")),  # seed 5's letter 26
     ],
 )
 def test_split_label_of_misread_labels(text: str, want: tuple[str, str]) -> None:
@@ -177,6 +179,46 @@ def test_the_nik_box_leaves_out_the_colon_and_takes_in_the_digit_boxes() -> None
     box = _nik_box(gray, (x0, 42, 862, 82))
     assert box[1] <= 30 and box[3] >= 96
     assert _after_colon(gray, (55, 42, 862, 82))[0] == 55  # no colon: the box stays
+
+
+def _digit_boxes_page(top: int, bottom: int) -> Image.Image:
+    """A NIK's label (a bar at x 10-60) and, right of it, 16 digit boxes from `top` to `bottom`
+    with a bar in each for its digit; the boxes' sides a pixel wide."""
+    page = Image.new("L", (900, 160), 255)
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((10, 62, 60, 78), fill=0)
+    for i in range(16):
+        x = 80 + i * 48
+        draw.rectangle((x, top, x + 48, bottom), outline=0, width=1)
+        draw.rectangle((x + 18, top + 14, x + 28, bottom - 12), fill=0)
+    return page
+
+
+def test_a_pixel_thin_ruling_between_two_rows_is_the_digit_boxes_top() -> None:
+    """Seed 5's 150-dpi letter 20: deskewed, the boxes' top ruling of a pixel lay in two rows
+    (grey 132 and 212), neither dark on 60 % of its width; the box lost its top, the boxes'
+    outline was not taken off, and their sides were read as digits."""
+    from pipelines.reading import _nik_box
+
+    gray = np.asarray(_digit_boxes_page(40, 100)).copy()
+    gray[40, 81:848], gray[41, 81:848] = 132, 212  # the top ruling, split over two rows
+    box = _nik_box(gray, (80, 55, 848, 85))
+    assert box[1] <= 41 and box[3] >= 100
+
+
+def test_digit_boxes_outside_the_labels_line_are_found_beside_it() -> None:
+    """Seed 13's 150-dpi letter 6: the NIK's line held its label alone (Tesseract's layout
+    took the digit boxes for a picture), and its label was read as the NIK. The boxes right of
+    the label, taller than its line, are found by their ruling."""
+    from pipelines.reading import _boxes_beside, _nik_box
+
+    gray = to_gray(_digit_boxes_page(44, 100))
+    x0, y0, x1, y1 = _boxes_beside(gray, (10, 62, 61, 79))
+    assert 78 <= x0 <= 82 and x1 >= 848
+    box = _nik_box(gray, (x0, y0, x1, y1))
+    assert box[1] <= 44 and box[3] >= 100
+    blank = to_gray(Image.new("L", (900, 160), 255))
+    assert _boxes_beside(blank, (10, 62, 61, 79)) == (10, 62, 61, 79)
 
 
 def test_lines_under_a_stamp_are_cut_apart() -> None:
