@@ -398,6 +398,18 @@ def _value_piece(pieces: list[OcrLine], row: Box, key: str) -> Box:
     if len(inside) >= 2:
         split = split_label(inside[0].text)
         if split is not None and split[0] == key and not any(ch.isalnum() for ch in split[1]):
+            # A stamp's ring cuts a row in pieces: the NIK is where digits were read, if any
+            # were (seed 13's 300-dpi letter 48: the ring's piece between the label and the
+            # digits was read as the NIK), else the first piece (its value is left unread for
+            # its own reader; a stamp's letters further right were read as "NP— PF").
+            digits = [p for p in inside[1:] if sum(ch.isdigit() for ch in p.text) >= 6] if key == "nik" else []
+            if digits:
+                return (
+                    digits[0].box[0],
+                    min(p.box[1] for p in digits),
+                    digits[-1].box[2],
+                    max(p.box[3] for p in digits),
+                )
             return inside[1].box
     return row
 

@@ -221,6 +221,24 @@ def test_digit_boxes_outside_the_labels_line_are_found_beside_it() -> None:
     assert _boxes_beside(blank, (10, 62, 61, 79)) == (10, 62, 61, 79)
 
 
+def test_the_nik_is_the_piece_of_its_row_where_digits_were_read() -> None:
+    """A stamp's ring cuts a letter's NIK row in pieces. Seed 13's 300-dpi letter 48: the
+    ring's piece right of the label (left unread, "…") was taken for the NIK and its digits,
+    read in the next piece, were not; seed 17's letter 7: the NIK's own piece is the unread
+    one, and a stamp's letters further right ("NP— PF") are no NIK."""
+    from pipelines.reading import _value_piece
+
+    row = (306, 663, 1476, 729)
+    label = OcrLine("NIK", 0.9, (306, 682, 378, 715))
+    ring = OcrLine("…", 1.0, (482, 663, 655, 729))
+    digits = OcrLine("N//8404055905598403", 0.6, (852, 663, 1476, 729))
+    assert _value_piece([label, ring, digits], row, "nik") == digits.box
+    value = OcrLine("…", 1.0, (872, 1395, 1345, 1429))
+    stamp = OcrLine("NP— PF", 0.4, (1547, 1383, 1954, 1441))
+    label = OcrLine("NIK", 0.9, (268, 1395, 343, 1429))
+    assert _value_piece([label, value, stamp], (268, 1383, 1954, 1441), "nik") == value.box
+
+
 def test_lines_under_a_stamp_are_cut_apart() -> None:
     page = _lines_page((1240, 1754), rows=8, pitch=40, height=18)
     image = Image.fromarray(page)
