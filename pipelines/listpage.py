@@ -476,6 +476,13 @@ _COMMA_IN_NAME = re.compile(r",\s*(?![A-Z]{1,3}\.)(?=[A-Z])")  # a comma before 
 WORD_GAP = 0.16
 
 
+# Letters from which a name read as one word, its ink showing a run as wide as a word break, may
+# be two names run together: the witness reading it alike does not settle it then. At 150 dpi
+# all three engines read HENDRA LUBIS as "HENDRALUBIS" (0.91, 0.92, 0.99; seed 13), its break a
+# run of 0.17; the 141 one-word names settled so over the eleven bench sets had 4 to 9 letters.
+RUN_TOGETHER = 10
+
+
 def spaces_agree(name: str, lines: int, gaps: list[float]) -> bool:
     """Whether a name's spaces fit the blank runs of its ink. With k spaces inside the lines,
     the k widest runs are the word breaks; the next one must be clearly narrower (a merged
@@ -613,6 +620,7 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
         and marked(name)
         and boxes_agree
         and "-" not in name  # a hyphen fills its gap with ink: a wide blank beside one is a word break
+        and not (" " not in name and len(_bare(name)) >= RUN_TOGETHER)
     ):
         # Only the ink's gaps doubt a name both models read alike (a wide letter gap: "SITI",
         # "SUKARNI"): the witness settles that too when it reads the very same, word breaks

@@ -267,3 +267,24 @@ def test_a_word_break_both_models_and_the_ink_show_stands_where_the_witness_ran_
         witness=Scripted(("IMAMPRATAMA", 0.7)),
     )  # type: ignore[arg-type]
     assert read_name(reader, box)[1] < NAME_MIN_CONFIDENCE  # an unsure witness
+
+
+@pytest.mark.parametrize(
+    ("printed", "read", "sure"),
+    [
+        ("HENDRA LUBIS", "HENDRALUBIS", False),  # two names run together by all three engines
+        ("SAMIN GAN", "SAMINGAN", True),  # one name, a wide blank inside it: the witness settles it
+    ],
+)
+def test_a_long_name_read_as_one_word_over_a_word_break_is_not_settled_by_the_witness(
+    printed: str, read: str, sure: bool
+) -> None:
+    """Seed 13's 150-dpi list: HENDRA LUBIS, its word break a blank of 0.17 line heights, was
+    read "HENDRALUBIS" by both Tesseract models and the witness (0.91, 0.92, 0.99) and taken as
+    sure, the witness settling the ink's doubt. From RUN_TOGETHER letters a one-word reading
+    over a blank that wide stays in doubt; the one-word names it settled had 4 to 9 letters."""
+    gray, box = _cell(printed, 16)
+    tess, check, witness = Scripted((read, 0.95)), Scripted((read, 0.95)), Scripted((read, 0.99))
+    name, conf = read_name(OcrCellReader(gray, tess, ruled=False, check=check, witness=witness), box)  # type: ignore[arg-type]
+    assert name == read
+    assert (conf >= NAME_MIN_CONFIDENCE) is sure
