@@ -26,6 +26,7 @@ from pipelines.listpage import (
     NIK_MIN_CONFIDENCE,
     name_as_printed,
     plausible_punctuation,
+    read_birth,
     read_name,
     read_nik,
 )
@@ -170,6 +171,9 @@ def is_letter(fields: LetterFields) -> bool:
     return (fields.title and (len(core) >= 2 or fields.caption is not None)) or len(core) >= 3
 
 
+BIRTH_AGAIN_SURE = 0.9  # a birth date read again (the line's own reading held none) counts from this sure
+
+
 def read_letter_fields(
     gray: Gray,
     fields: LetterFields,
@@ -178,19 +182,30 @@ def read_letter_fields(
     *,
     nik_box: Box | None = None,
     name_box: Box | None = None,
+    birth_box: Box | None = None,
     stamps: tuple[Circle, ...] = (),
     boxes: list[Box] | None = None,
     taken_off: tuple[Circle, ...] = (),
 ) -> SupporterRead:
     """One supporter from the labelled values. `reader` re-reads the NIK (None: text layer).
     `name_box`: the name's value alone (no label, no colon), read as a list reads a name
-    cell; else the name's line is read again whole. A name or signature under one of
+    cell; else the name's line is read again whole. `birth_box`: the birth date's value alone,
+    read again where the line's reading held no date. A name or signature under one of
     `stamps` goes to review, but a signature that shows on the reader's page, where the stamps
     of `taken_off` are taken off (`signature.unstamped`), is one. `boxes`: the page's
     `ruled_boxes`, when the caller has them."""
     v = fields.values
     reasons: list[Reason] = []
     place, birth_date, _ = parse_birth_detail(v["birth"].text) if "birth" in v else (None, None, 0)
+    if birth_date is None and isinstance(reader, OcrCellReader) and birth_box is not None:
+        # read again as a list's birth cell is, on the reader's page (a stamp's ink taken off),
+        # the witness asked where Tesseract's date does not parse: a stamp's ring over the year
+        # left seed 5's letters 10 and 11 without a birth date ("PADANG, 21-12 TDS"). Believed
+        # from BIRTH_AGAIN_SURE: five dates so read over seven bench sets, four right at 0.98-0.99
+        # and one wrong at 0.56 (a bilevel stamp over "DEPOK, 07-12-1988")
+        again_place, again, conf = read_birth(reader, birth_box)
+        if again is not None and conf >= BIRTH_AGAIN_SURE:
+            place, birth_date = again_place or place, again
     sex = parse_sex(v["sex"].text) if "sex" in v else None
     nik, nik_conf = None, 0.0
     if "nik" in v:

@@ -279,6 +279,8 @@ def _read_text_page(
         name_box = None  # the name's value alone, when its piece was cut apart from the label
         if name is not None and (piece := _value_piece(pieces, name.box, "name")) != name.box:
             name_box = _after_colon(gray, piece)
+        birth = fields.values.get("birth")
+        birth_box = _after_colon(gray, _value_piece(pieces, birth.box, "birth")) if birth is not None else None
         supporter = read_letter_fields(
             gray,
             fields,
@@ -286,6 +288,7 @@ def _read_text_page(
             cards,
             nik_box=nik_box,
             name_box=name_box,
+            birth_box=birth_box,
             stamps=stamps,
             boxes=boxes,
             taken_off=taken_off,

@@ -345,3 +345,21 @@ def test_a_stamp_whose_outer_ring_fades_over_a_fifth_is_still_found() -> None:
     assert len(found) == 1
     x, y, radius = found[0]
     assert abs(x - cx) < 20 and abs(y - cy) < 20 and abs(radius - r) < 0.12 * r
+
+
+def test_a_letters_birth_date_under_a_stamp_is_read_again_with_the_stamp_taken_off() -> None:
+    """Seed 5's mixed bench set, letter 10 (150 dpi): a coloured stamp's ring over the year,
+    the line read "PADANG, 21-12 TDS" and the letter left without a birth date. The date's
+    value is read again as a list's birth cell is, on the page with the stamp's ink taken off."""
+    from pipelines.pages import PageSource
+    from pipelines.reading import read_page_image
+    from synth.degrade import Degradation, degrade
+    from synth.people import make_people
+    from synth.render import render_letter
+
+    clean = render_letter(make_people(810, 5)[10], "5:l10", 150)
+    recipe = Degradation(skew=2.33, noise=2.6720483, speckle=5.033407e-05, blur=0.42933618, stamp=True, jpeg_quality=47)
+    scan = degrade(clean, "5:d10", recipe)
+    (got,) = read_page_image(PageSource(1, scan.image, None, 150), Engines()).reading.supporters
+    want = scan.truth.supporters[0]
+    assert got.birth_date == want.birth_date
