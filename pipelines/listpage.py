@@ -293,6 +293,11 @@ def _read_row(
             sex_read = reader.read(sex_box)
             sex = sex_letter(sex_read.text)
             sex_conf = sex_read.confidence if sex else 0.0
+        if sex is None and under_stamp(sex_box, stamps) and isinstance(reader, OcrCellReader):
+            # a stamp's ink left on the page, lighter than the print: the letter is its darkest ink
+            shape = sex_by_shape(darkest_ink(reader, sex_box))
+            if shape is not None:
+                sex, sex_conf = shape, 0.9
 
     # after the birth date and sex: a NIK in doubt is guessed by them too
     nik, nik_conf = read_nik(reader, grid.span(r, *cols["nik"]), (birth_date, sex))
@@ -1044,6 +1049,34 @@ def sex_by_shape(ink: Gray | None) -> str | None:
     bottom = (glyph[int(h * 0.7) :, :] > 0).mean(axis=1).max()
     top = glyph[: int(h * 0.15) + 1, :].any(axis=0).mean()
     return "L" if bottom >= 0.7 and top <= 0.65 else None
+
+
+def darkest_ink(reader: OcrCellReader, box: tuple[int, int, int, int]) -> Gray | None:
+    """The darker of two inks in a cell (its ruling and specks gone): print under a stamp whose
+    lighter dye was left on the page (a grey stamp that could not be taken off by its grey).
+    Otsu's level among the ink's own greys parts the two; None when the cell holds no ink.
+    Seed 3's 150-dpi list: five L/P under a grey stamp's ring and letters were read as none."""
+    ink = reader.ink(box)
+    if ink is None or not ink.any():
+        return None
+    x0, y0, x1, y1 = (max(0, v) for v in box)
+    crop = reader.gray[y0:y1, x0:x1]
+    if crop.shape != ink.shape:
+        return None
+    inked = crop[ink > 0]
+    if len(inked) < 12 or int(inked.max()) - int(inked.min()) < 40:
+        return ink  # one ink only
+    level, _ = cv2.threshold(inked.reshape(1, -1), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    dark = np.where((ink > 0) & (crop <= level), 255, 0).astype(np.uint8)
+    # the dye's darkest grains stay as crumbs beside the letter: only pieces a third of the
+    # largest one count
+    n, labels, stats, _ = components(dark)
+    if n <= 2:
+        return dark
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    small = np.flatnonzero(areas < areas.max() / 3) + 1
+    dark[np.isin(labels, small)] = 0
+    return dark
 
 
 def _numbering_row(row: SupporterRead) -> bool:

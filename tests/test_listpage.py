@@ -81,6 +81,26 @@ def test_a_sex_letter_is_told_by_its_shape_with_specks_beside_or_stuck_to_it(
         assert sex_by_shape(ink) == letter, (family, size)
 
 
+def test_a_sex_letter_under_a_grey_stamps_ring_is_its_darkest_ink() -> None:
+    """Seed 3's 150-dpi list: a grey stamp that could not be taken off by its grey crossed the
+    L/P column; its ring touching a letter made one blob of both, read as no letter. The
+    darker of the cell's two inks is the print. (A P's bowl crossed by the ring loses its
+    blended edge pixels with the ring's grey and stays unread: only Ls were recovered so.)"""
+    from PIL import Image, ImageDraw
+
+    from pipelines.listpage import darkest_ink
+    from synth.fonts import pil_font
+
+    printed, ring = Image.new("L", (60, 30), 255), Image.new("L", (60, 30), 255)
+    ImageDraw.Draw(printed).text((24, 6), "L", font=pil_font("sans", False, 20), fill=40)
+    ImageDraw.Draw(ring).arc((-40, 8, 100, 120), 200, 340, fill=150, width=4)  # through the letter
+    gray = np.minimum(np.asarray(printed), np.asarray(ring))  # a dye: the toner under it stays dark
+    reader = OcrCellReader(gray, engine(), ruled=False)
+    box = (0, 0, 60, 30)
+    assert sex_by_shape(reader.ink(box)) is None
+    assert sex_by_shape(darkest_ink(reader, box)) == "L"
+
+
 @pytest.mark.parametrize("speck", [None, "after", "before"])
 def test_a_speck_beside_a_name_is_no_word_break(speck: str | None) -> None:
     """The ink's blank runs are measured from the name's first glyph to its last: a speck of
