@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import cv2
 import numpy as np
@@ -574,3 +575,21 @@ def test_a_small_stamp_whose_outer_ring_is_found_among_inner_rings_sizes_is_foun
     assert abs(cx - (xs.min() + xs.max()) / 2) < 0.1 * true_r
     assert abs(cy - (ys.min() + ys.max()) / 2) < 0.1 * true_r
     assert 0.85 * true_r < r < 1.05 * true_r
+
+
+def test_a_column_of_nik_digit_boxes_is_no_stamp() -> None:
+    """Seed 2026's mixed bench set, page 66 (its 300-dpi list's 3rd page, skewed 4.5°, no
+    stamp): the NIK column's digit boxes inked both rings of a circle over ten rows at every
+    radius near each, and the rows were sent to review as under a stamp. Along one exact
+    radius the boxes ink no more than along the radii around it; a stamp's ring does."""
+    from pipelines.orientation import make_upright
+    from pipelines.signature import find_stamps
+    from synth.people import make_people
+    from synth.render import render_list
+
+    clean = render_list(make_people(810, 2026)[50:500][300:450], "2026:list300", 300)[2]
+    recipe = Degradation(skew=4.51, noise=0.10966821, speckle=0.00048510592, toner=0.62081756, blur=0.10233443)
+    scan = degrade(clean, "2026:d66", recipe)
+    assert find_stamps(make_upright(scan.image, None).gray()) == []
+    stamped = degrade(clean, "2026:d66", replace(recipe, stamp=True))
+    assert len(find_stamps(make_upright(stamped.image, None).gray())) == 1
