@@ -207,7 +207,7 @@ def find_stamps(gray: Gray) -> list[Circle]:
     blurred = _without_ruling(u8(cv2.medianBlur(small, 3)), ink)
     out: list[Circle] = []
     for x, y, r in _circles(blurred, short, 0.07, 0.13):
-        if _two_rings(_ring_cover(ink, x, y, r), _ring_cover(ink, x, y, r * 0.64)):
+        if _two_rings(_ring_cover(ink, x, y, r), _ring_cover(ink, x, y, r * 0.64)) and _stands_out(ink, x, y, r):
             out.append((float(x / f), float(y / f), float(r / f)))
     if not out:
         # The outer ring broken by what lies under it (a table's ruling, heavy text) leaves the
@@ -217,11 +217,10 @@ def find_stamps(gray: Gray) -> list[Circle]:
         # stamp over three rows' NIKs, unread).
         for x, y, r in _circles(blurred, short, 0.045, 0.083):
             inner = _ring_cover(ink, x, y, r)
-            if _two_rings(_ring_cover(ink, x, y, r / 0.64), inner):
+            if _two_rings(_ring_cover(ink, x, y, r / 0.64), inner) and _stands_out(ink, x, y, r / 0.64):
                 out.append((float(x / f), float(y / f), float(r / 0.64 / f)))
-            elif _two_rings(inner, _ring_cover(ink, x, y, r * 0.64)):
+            elif _two_rings(inner, _ring_cover(ink, x, y, r * 0.64)) and _stands_out(ink, x, y, r):
                 out.append((float(x / f), float(y / f), float(r / f)))
-    out = [(cx, cy, r) for cx, cy, r in out if _stands_out(ink, cx * f, cy * f, r * f)]
     kept: list[Circle] = []
     for cx, cy, r in out:
         if not any((cx - ox) ** 2 + (cy - oy) ** 2 < (r * 0.5) ** 2 for ox, oy, _ in kept):
@@ -267,8 +266,11 @@ def _two_rings(outer: float, inner: float) -> bool:
     """Whether the ink around both rings (shares of directions) makes a stamp: both nearly
     whole, or the inner one whole and the outer one mostly (a grey stamp over a table's last
     rows, its outer ring faint where it crossed the ruling: 0.79 and 1.0; its empty signature
-    boxes were read as signed). Text and ruling reach ~0.7 on one ring, not on two at once."""
-    return (outer >= 0.85 and inner >= 0.8) or (outer >= 0.75 and inner >= 0.95)
+    boxes were read as signed), or the outer one whole and the inner mostly (a stamp over a
+    list's header or a 300-dpi list's names: 1.0 and 0.75-0.76, seeds 3 and 5, unfound). Text
+    and ruling reach ~0.7 on one ring, not on two at once; dense print (digit boxes) more, which
+    `_stands_out` tells apart."""
+    return (outer >= 0.85 and inner >= 0.8) or (outer >= 0.75 and inner >= 0.95) or (outer >= 0.95 and inner >= 0.7)
 
 
 RING_CONTRAST = 0.2  # share of directions by which a ring's own radius must out-ink the radii around

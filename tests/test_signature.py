@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from pipelines.signature import check_signature
-from synth.degrade import Degradation, degrade
+from synth.degrade import Degradation, add_stamp, degrade
 
 
 def _box(w: int = 300, h: int = 120, ruled: bool = True) -> Image.Image:
@@ -593,3 +593,57 @@ def test_a_column_of_nik_digit_boxes_is_no_stamp() -> None:
     assert find_stamps(make_upright(scan.image, None).gray()) == []
     stamped = degrade(clean, "2026:d66", replace(recipe, stamp=True))
     assert len(find_stamps(make_upright(stamped.image, None).gray())) == 1
+
+
+@pytest.mark.parametrize(
+    ("seed", "dpi", "page", "index", "recipe"),
+    [
+        # seed 13's 150-dpi list, page 51 (bilevel): circles over its NIK boxes passed the two
+        # rings' test first, and the search for smaller stamps, which finds this one over the
+        # header, was not made
+        (
+            13,
+            150,
+            51,
+            1,
+            Degradation(skew=0.19, noise=1.7420956, speckle=0.00027908501, blur=0.21830078, stamp=True, bilevel=True),
+        ),
+        # seed 5's 300-dpi list, page 69: its outer ring whole, the inner one 0.75 (names
+        # under it)
+        (
+            5,
+            300,
+            69,
+            3,
+            Degradation(
+                skew=3.46,
+                noise=5.1625382,
+                speckle=0.00056739244,
+                toner=0.65072077,
+                stamp=True,
+                grayscale=True,
+                jpeg_quality=58,
+            ),
+        ),
+    ],
+)
+def test_stamps_the_ring_tests_missed_are_found(
+    seed: int, dpi: int, page: int, index: int, recipe: Degradation
+) -> None:
+    """Found where the stamp lies: its centre within a tenth of its radius of the dye's."""
+    from pipelines.orientation import make_upright
+    from pipelines.signature import find_stamps
+    from synth.people import make_people
+    from synth.render import render_list
+
+    k = (150, 200, 300).index(dpi)
+    clean = render_list(make_people(810, seed)[50:500][k * 150 : (k + 1) * 150], f"{seed}:list{dpi}", dpi)[index]
+    scan = degrade(clean, f"{seed}:d{page}", recipe)
+    # the same stamp alone (degrade presses it first, with the same draws), where it lies on the
+    # upright page: the deskew undoes the skew about the same centre
+    alone = add_stamp(Image.new("RGB", clean.image.size, "white"), random.Random(f"degrade:{seed}:d{page}"))
+    ys, xs = np.nonzero(np.asarray(alone.convert("L")) < 200)
+    (found,) = find_stamps(make_upright(scan.image, None).gray())
+    cx, cy, r = found
+    assert abs(cx - (xs.min() + xs.max()) / 2) < 0.1 * r
+    assert abs(cy - (ys.min() + ys.max()) / 2) < 0.1 * r
