@@ -266,8 +266,8 @@ def _two_rings(outer: float, inner: float) -> bool:
     """Whether the ink around both rings (shares of directions) makes a stamp: both nearly
     whole, or the inner one whole and the outer one mostly (a grey stamp over a table's last
     rows, its outer ring faint where it crossed the ruling: 0.79 and 1.0; its empty signature
-    boxes were read as signed), or the outer one whole and the inner mostly (a stamp over a
-    list's header or a 300-dpi list's names: 1.0 and 0.75-0.76, seeds 3 and 5, unfound). Text
+    boxes were read as signed), or the outer one whole and the inner mostly (1.0 and 0.75-0.76:
+    two stamps on seed 3's and seed 5's lists, unfound). Text
     and ruling reach ~0.7 on one ring, not on two at once; dense print (digit boxes) more, which
     `_stands_out` tells apart."""
     return (outer >= 0.85 and inner >= 0.8) or (outer >= 0.75 and inner >= 0.95) or (outer >= 0.95 and inner >= 0.7)
@@ -279,30 +279,33 @@ RING_CONTRAST = 0.2  # share of directions by which a ring's own radius must out
 def _stands_out(ink: Gray, x: float, y: float, r: float) -> bool:
     """Whether ink runs along the circle itself more than along circles of other radii about
     it: a ring, not a patch of dense print. A list's column of NIK digit boxes passed the two
-    rings' test (ink at every radius near each), so its rows were taken for a stamp's and sent
-    to review (seeds 13 and 2026): along one exact radius the boxes ink 0.25-0.49 of the
+    rings' test (ink at every radius near each), and its rows were taken to lie under a stamp
+    (seeds 13 and 2026): along one exact radius the boxes ink 0.25-0.49 of the
     directions at every radius from 0.5 to 1.3 r, where a stamp's ring inks 0.6-1.0 and the
     radii beside it 0.1-0.35."""
-    h, w = ink.shape
     radii = r * np.arange(0.5, 1.3001, 0.025)
-    px = x + radii[:, None] * np.cos(_ANGLES)[None, :]
-    py = y + radii[:, None] * np.sin(_ANGLES)[None, :]
-    inside = (px >= 0) & (px < w) & (py >= 0) & (py < h)
-    hit = inside & (ink[np.clip(py.astype(np.int64), 0, h - 1), np.clip(px.astype(np.int64), 0, w - 1)] > 0)
-    cover = hit.mean(axis=1)
+    cover = _inked(ink, x, y, radii[:, None]).mean(axis=1)
     ring = cover[(radii >= 0.9 * r) & (radii <= 1.1 * r)].max()
     return bool(ring - np.median(cover) >= RING_CONTRAST)
 
 
 def _ring_cover(ink: Gray, x: float, y: float, r: float) -> float:
     """The best share of directions around (x, y) with ink at a radius near `r`."""
-    h, w = ink.shape
     radii = np.arange(r * 0.9, r * 1.1 + 0.01, 1.0)[:, None, None] + np.array([-1.5, 0.0, 1.5])[None, :, None]
-    px = x + radii * np.cos(_ANGLES)[None, None, :]
-    py = y + radii * np.sin(_ANGLES)[None, None, :]
+    return float(_inked(ink, x, y, radii).any(axis=1).mean(axis=1).max())
+
+
+def _inked(ink: Gray, x: float, y: float, radii: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """Whether `ink` is set at each of `radii` (any shape, its last axis of length 1) from (x,
+    y) in each of the _ANGLES directions (the last axis); off the page is no ink."""
+    h, w = ink.shape
+    px = x + radii * np.cos(_ANGLES)
+    py = y + radii * np.sin(_ANGLES)
     inside = (px >= 0) & (px < w) & (py >= 0) & (py < h)
-    hit = inside & (ink[np.clip(py.astype(np.int64), 0, h - 1), np.clip(px.astype(np.int64), 0, w - 1)] > 0)
-    return float(hit.any(axis=1).mean(axis=1).max())
+    hit: NDArray[np.bool_] = inside & (
+        ink[np.clip(py.astype(np.int64), 0, h - 1), np.clip(px.astype(np.int64), 0, w - 1)] > 0
+    )
+    return hit
 
 
 STAMP_MARGIN = 1.15  # a stamp's disk blanked this much wider than its outer ring (radius found ± a few %)
