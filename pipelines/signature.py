@@ -267,9 +267,8 @@ def _two_rings(outer: float, inner: float) -> bool:
     whole, or the inner one whole and the outer one mostly (a grey stamp over a table's last
     rows, its outer ring faint where it crossed the ruling: 0.79 and 1.0; its empty signature
     boxes were read as signed), or the outer one whole and the inner mostly (1.0 and 0.75-0.76:
-    two stamps on seed 3's and seed 5's lists, unfound). Text
-    and ruling reach ~0.7 on one ring, not on two at once; dense print (digit boxes) more, which
-    `_stands_out` tells apart."""
+    two stamps on seed 3's and seed 5's lists, unfound). Text and ruling reach ~0.7 on one ring,
+    not on two at once; dense print (digit boxes) more, which `_stands_out` tells apart."""
     return (outer >= 0.85 and inner >= 0.8) or (outer >= 0.75 and inner >= 0.95) or (outer >= 0.95 and inner >= 0.7)
 
 
