@@ -60,8 +60,9 @@ class LetterFields:
 
 
 _LEAD = re.compile(r"^[^0-9A-Za-z]+")  # a speck read as ":", '"' or "." before the label
-# "1.", "a)", "No." (its dot read as ":" or "," too)
-_NUMBERING = re.compile(r"^\s*(?:(?:[0-9]{1,2}|[a-zA-Z]|[IVX]{1,4}|[Nn][Oo])\s*[.)]|[Nn][Oo]\s*[:,])\s*")
+# "1.", "a)", "No." (a number's or No.'s dot read as ":" or "," too: "4: Jenis kelamin", a speck
+# beside the dot on seed 5's letter 14, lost its sex)
+_NUMBERING = re.compile(r"^\s*(?:(?:[0-9]{1,2}|[a-zA-Z]|[IVX]{1,4}|[Nn][Oo])\s*[.)]|(?:[0-9]{1,2}|[Nn][Oo])\s*[:,])\s*")
 
 
 def label_of(text: str) -> str | None:

@@ -44,6 +44,8 @@ def _lines_page(size: tuple[int, int], rows: int, pitch: int, height: int) -> np
         ("No: NIK\t: 3404076711895033", ("nik", "3404076711895033")),  # the dot of "No." read as a colon
         ("2., NIK\t: 3404076711895033", ("nik", "3404076711895033")),  # a speck after the numbering
         ("2.. Nomor Induk Kependudukan (NIK)", ("nik", "(NIK)")),  # seed 5's letter 26
+        ("4: Jenis kelamin\tLAKI-LAKI", ("sex", "LAKI-LAKI")),  # a number's dot read as a colon (seed 5's letter 14)
+        ("1, Nama\t: DEWI SOESANTI", ("name", "DEWI SOESANTI")),  # ... as a comma (seed 13's letter 11)
     ],
 )
 def test_split_label_of_misread_labels(text: str, want: tuple[str, str]) -> None:
@@ -363,3 +365,24 @@ def test_a_letters_birth_date_under_a_stamp_is_read_again_with_the_stamp_taken_o
     (got,) = read_page_image(PageSource(1, scan.image, None, 150), Engines()).reading.supporters
     want = scan.truth.supporters[0]
     assert got.birth_date == want.birth_date
+
+
+def test_a_numbered_label_whose_dot_reads_as_a_colon_is_still_a_label() -> None:
+    """Seed 5's mixed bench set, letter 14 (150 dpi, grey, JPEG 45, blurred, toner): a speck
+    beside the dot of "4. Jenis kelamin" made it "4:", the line lost its label, and the sex was
+    unread (the entry in review for it alone)."""
+    from pipelines.engines.registry import Engines
+    from pipelines.pages import PageSource
+    from pipelines.reading import read_page_image
+    from synth.degrade import Degradation, degrade
+    from synth.people import make_people
+    from synth.render import render_letter
+
+    clean = render_letter(make_people(810, 5)[14], "5:l14", 150)
+    recipe = Degradation(
+        skew=2.51, noise=5.169957054786606, speckle=0.00018753625073136463, toner=0.5894023143583752,
+        blur=0.7132963092527633, grayscale=True, jpeg_quality=45,
+    )  # fmt: skip
+    scan = degrade(clean, "5:d14", recipe)
+    (read,) = read_page_image(PageSource(1, scan.image, None, 150), Engines()).reading.supporters
+    assert read.sex == scan.truth.supporters[0].sex == "L"
