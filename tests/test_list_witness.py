@@ -13,6 +13,8 @@ from pipelines.cells import OcrCellReader
 from pipelines.engines.base import OcrLine, OcrText
 from pipelines.engines.registry import Engines
 from pipelines.listpage import (
+    _likeliness,
+    apostrophe_between_is,
     plausible_onsets,
     plausible_words,
     printed_slot_number,
@@ -558,3 +560,57 @@ def test_an_i_with_a_speck_on_its_top_is_told_from_a_t(family: str) -> None:
     )  # type: ignore[arg-type]
     assert reader.flagged_stems(box) == 1
     assert read_name(reader, box)[1] <= 0.5
+
+
+def test_the_guess_splits_two_names_another_reading_read_apart() -> None:
+    """Seed 11's 150-dpi list: both Tesseract models read "HJ. RINAMAGDALENA PERTIWI" (a word
+    break lost), the witness "HJ. RINA MAGDALENA PERTIWI"; the guess was the merged word, the
+    more readings' (as for 3 of the 855 names guessed over the eleven bench sets). A word broken
+    only as a wide letter gap ("FIRMANS YAH") is no two names."""
+    gray, box = _cell("HJ. RINA MAGDALENA PERTIWI", size=15)  # small print: the witness reads every name
+    merged = ("HJ. RINAMAGDALENA PERTIWI", 0.85)
+    reader = OcrCellReader(  # type: ignore[arg-type]
+        gray, Scripted(merged), ruled=False, check=Scripted(merged),
+        witness=Scripted(("HJ. RINA MAGDALENA PERTIWI", 0.6)),
+    )  # fmt: skip
+    assert reader.small_print(box)
+    assert read_name(reader, box) == ("HJ. RINA MAGDALENA PERTIWI", 0.5)
+    readings = ["BAMBANG FIRMANSYAH", "BAMBANG FIRMANSYAH", "BAMBANG FIRMANS YAH"]
+    assert max(readings[:1] + readings[2:], key=lambda t: _likeliness(t, readings, True, True)) == readings[0]
+
+
+def test_the_guess_reads_no_apostrophe_where_readings_read_a_word_break() -> None:
+    """Seed 11's 300-dpi list: a speck between two names at the capitals' top (an apostrophe's
+    mark in the ink) and one reading "YUNITA'WULANDARI", three "YUNITA WULANDARI"."""
+    readings = ["YUNITA WULANDARI", "YUNITA'WULANDARI", "YUNITA WULANDARI", "YUNITA WULANDARI"]
+    fits = {"YUNITA WULANDARI": False, "YUNITA'WULANDARI": True}  # the mark's apostrophe fits the ink
+    guess = max(fits, key=lambda t: _likeliness(t, readings, fits[t], False))
+    assert guess == "YUNITA WULANDARI"
+    # an apostrophe within a name stays the likelier where it was read
+    readings = ["WULAN NIMAH", "WULAN NI'MAH", "WULAN NIMAH"]
+    assert max(("WULAN NIMAH", "WULAN NI'MAH"), key=lambda t: _likeliness(t, readings, True, True)) == "WULAN NI'MAH"
+
+
+def test_the_guess_keeps_a_words_final_i_another_reading_lost() -> None:
+    """Seed 7's 300-dpi list: "YUL LESTARI" and "YULI LESTARI" read twice each; the word's
+    final I, a thin stroke beside the word break, was lost by two readings."""
+    readings = ["YUL LESTARI", "YULI LESTARI", "YULI LESTARI", "YUL LESTARI"]
+    assert max(readings, key=lambda t: _likeliness(t, readings, True, False)) == "YULI LESTARI"
+    readings = ["PAIJO", "PAIJIO", "PAIJO"]  # an I within a word is no lost stroke of this kind
+    assert not any(_likeliness("PAIJIO", readings, True, True)[-1:])
+
+
+def test_the_guess_puts_back_an_apostrophe_between_two_is_where_the_ink_has_its_mark() -> None:
+    """SYAFI'I and MUSTAQI'IN at 150 and 200 dpi: every engine lost the mark ("SYAFII"), which a
+    name rarely doubles; the ink still showed it."""
+    assert apostrophe_between_is("EKO SYAFII") == "EKO SYAFI'I"
+    assert apostrophe_between_is("MUSTAQIIN") == "MUSTAQI'IN"
+    assert apostrophe_between_is("SYAFI'I") is None and apostrophe_between_is("IIN") is None
+    gray, box = _cell("EKO SYAFI'I", size=15)  # small print: the witness reads every name
+    lost = ("EKO SYAFII", 0.9)
+    reader = OcrCellReader(gray, Scripted(lost), ruled=False, check=Scripted(lost), witness=Scripted(lost))  # type: ignore[arg-type]
+    assert reader.high_marks(box) == 1
+    assert read_name(reader, box) == ("EKO SYAFI'I", 0.5)
+    plain, plain_box = _cell("EKO SYAFII", size=15)  # no mark in the ink: the reading stays
+    reader = OcrCellReader(plain, Scripted(lost), ruled=False, check=Scripted(lost), witness=Scripted(lost))  # type: ignore[arg-type]
+    assert read_name(reader, plain_box)[0] == "EKO SYAFII"
