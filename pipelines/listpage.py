@@ -570,6 +570,7 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
         )
 
     specked: bool | None = None
+    spaced: str | None = None  # the witness's reading where it was asked about the spacing alone
 
     def specked_i() -> bool:
         # An I with a speck on its top, for a reading with a T where an I would do (measured once)
@@ -637,9 +638,12 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
         if witnessed == name and witness_conf >= SPACES_SURE:
             return name, min(confidence, witness_conf)
         if not small:
-            # asked for the spacing alone, its reading does not join the guess: it "fitted"
-            # the ink as "ERNA'SARI" where both models read ERNA SARI
-            witnessed = None
+            # asked for the spacing alone, its reading does not vote: it "fitted" the ink as
+            # "ERNA'SARI" where both models read ERNA SARI. It is a candidate still, as texts
+            # made of the readings are: both models lost a Balinese name's lone I at the cell's
+            # edge ("GEDE SUDARSANA"), the witness read "I GEDE SUDARSANA", which the ink's two
+            # word breaks fit.
+            spaced, witnessed = witnessed, None
     elif (
         reader.witness is not None
         and fits(name)
@@ -688,7 +692,7 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
     # Texts made of the readings (a word break put back, punctuation tidied) are candidates,
     # but only the engines' readings vote: two made from "SUGIYEM" by its boxes, read so by
     # both Tesseract models, outvoted it with the witness's "SUGI YEM".
-    made = [name_as_printed(t) for t in (boxed, respaced(second)) if t]
+    made = [name_as_printed(t) for t in (boxed, respaced(second)) if t] + ([spaced] if spaced else [])
     made += [tidy_punctuation(t) for t in readings + made if t and not plausible_punctuation(t)]
     made += [t for t in map(split_doubled_vowel, readings + made) if t]
     if marks:  # an apostrophe's mark in the ink, between two Is that every engine read run together

@@ -614,3 +614,16 @@ def test_the_guess_puts_back_an_apostrophe_between_two_is_where_the_ink_has_its_
     plain, plain_box = _cell("EKO SYAFII", size=15)  # no mark in the ink: the reading stays
     reader = OcrCellReader(plain, Scripted(lost), ruled=False, check=Scripted(lost), witness=Scripted(lost))  # type: ignore[arg-type]
     assert read_name(reader, plain_box)[0] == "EKO SYAFII"
+
+
+def test_the_witness_asked_about_the_spacing_is_a_candidate_for_the_guess() -> None:
+    """Seed 7's 200-dpi list: a Balinese name's lone I at the cell's edge, lost by both
+    Tesseract models ("GEDE SUDARSANA"), whose one word break the ink's two do not fit. The
+    witness, asked about the spacing, read "I GEDE SUDARSANA": no vote, but the guess."""
+    gray, box = _cell("I GEDE SUDARSANA")
+    lost = ("GEDE SUDARSANA", 0.95)
+    witness = Scripted(("I GEDE SUDARSANA", 0.77))
+    reader = OcrCellReader(gray, Scripted(lost, lost), ruled=False, check=Scripted(lost), witness=witness)  # type: ignore[arg-type]
+    assert not reader.small_print(box)
+    assert read_name(reader, box) == ("I GEDE SUDARSANA", 0.5)
+    assert witness.calls == 1
