@@ -627,3 +627,11 @@ def test_the_witness_asked_about_the_spacing_is_a_candidate_for_the_guess() -> N
     assert not reader.small_print(box)
     assert read_name(reader, box) == ("I GEDE SUDARSANA", 0.5)
     assert witness.calls == 1
+
+
+def test_the_guess_reads_no_hyphen_where_a_reading_reads_two_words() -> None:
+    """Seed 11's 300-dpi list: a speck at mid-height in the word gap of DIMAS WIBOWO, read as a
+    hyphen three times ("DIMAS-WIBOWO", which the ink's filled gap fits) and once as a dot."""
+    readings = ["DIMAS-WIBOWO", "DIMAS-WIBOWO", "DIMAS. WIBOWO", "DIMAS-WIBOWO"]
+    fits = {"DIMAS-WIBOWO": True, "DIMAS WIBOWO": False, "DIMAS. WIBOWO": False}
+    assert max(fits, key=lambda t: _likeliness(t, readings, fits[t], False)) == "DIMAS WIBOWO"
