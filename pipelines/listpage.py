@@ -739,7 +739,7 @@ def _break_as_mark(text: str, readings: list[str]) -> bool:
     "YUNITA'WULANDARI", three readings of four "YUNITA WULANDARI"; the ink's mark made the
     apostrophe fit; one reading alone is no evidence: NI'MAH is read "NI MAH" often), or a
     hyphen joining two words that a reading reads apart (a speck at mid-height in the gap,
-    which it fills: "DIMAS-WIBOWO" three times, "DIMAS. WIBOWO"). Over the eleven bench sets 6
+    which it fills: "DIMAS-WIBOWO" three times, "DIMAS. WIBOWO"). Over the eleven bench sets 7
     names more were guessed right so, none less."""
     if "'" in text and readings.count(text.replace("'", " ")) >= 2:
         return True
@@ -765,7 +765,7 @@ def _final_i_lost(text: str, readings: list[str]) -> bool:
 
 def _runs_together(text: str, readings: list[str]) -> bool:
     """Whether a word of `text`, RUN_TOGETHER letters or longer, is two words of another reading
-    of four letters or more each (names of three, "FIRMANS YAH", are a wide letter gap's)."""
+    of four letters or more each (a part of three is a wide letter gap's: "FIRMANS YAH")."""
     words = set(text.split())
     for reading in readings:
         parts = reading.split() if reading else []

@@ -440,8 +440,8 @@ def _stamp_ink(
 
 GREY_STAMP_LOSS = 0.1  # share of the print around a grey stamp that its cut may take, else left alone
 GREY_RING_TAKEN = 0.5  # share of its outer ring's ink the cut must take for a grey stamp to be taken off
-# px around print darker than the cut that keep their grey: one, else two where the print's grey
-# edges reach further (seed 5's 150-dpi JPEG list: at one pixel the cut took 15 % of the print
+# How far (px) from print darker than the cut a lighter pixel keeps its grey: one, else two where
+# the print's grey edges reach further (seed 5's 150-dpi JPEG list: at one pixel the cut took 15 % of the print
 # around the disk, at two 8 %, and still 62 % of the ring's ink). Over the eleven bench sets 3
 # NIKs and 2 names more read right under stamps so taken off, none less.
 EDGE_REACH = (1, 2)
