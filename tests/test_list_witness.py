@@ -635,3 +635,11 @@ def test_the_guess_reads_no_hyphen_where_a_reading_reads_two_words() -> None:
     readings = ["DIMAS-WIBOWO", "DIMAS-WIBOWO", "DIMAS. WIBOWO", "DIMAS-WIBOWO"]
     fits = {"DIMAS-WIBOWO": True, "DIMAS WIBOWO": False, "DIMAS. WIBOWO": False}
     assert max(fits, key=lambda t: _likeliness(t, readings, fits[t], False)) == "DIMAS WIBOWO"
+
+
+def test_the_guess_reads_no_hyphen_within_a_word_another_reading_read_whole() -> None:
+    """Seed 11's 300-dpi list: a speck at mid-height read as a hyphen within a name,
+    "ENDANG MAGDAL-ENA ASTUTI" twice, "ENDANG MAGDALENA ASTUTI" once."""
+    readings = ["ENDANG MAGDAL-ENA ASTUTI", "ENDANG MAGDALENA ASTUTI", "ENDANG MAGDAL-ENA ASTUTI"]
+    guess = max(readings, key=lambda t: _likeliness(t, readings, True, False))
+    assert guess == "ENDANG MAGDALENA ASTUTI"
