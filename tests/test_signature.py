@@ -488,6 +488,24 @@ def test_a_signature_under_a_blue_stamp_shows_with_the_stamps_ink_taken_off() ->
     assert signed[4] is not True and signed[5] is not False and signed[7] is not False
 
 
+def _count_taken_off(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """(stamps found, stamps taken off) of each page read from now on (`reading.unstamped`)."""
+    import pipelines.reading as reading
+
+    seen: list[tuple[int, int]] = []
+    unstamped = reading.unstamped
+
+    def counted(
+        gray: np.ndarray, rgb: np.ndarray, stamps: tuple[tuple[float, float, float], ...]
+    ) -> tuple[np.ndarray, tuple[tuple[float, float, float], ...]]:
+        page, taken_off = unstamped(gray, rgb, stamps)
+        seen.append((len(stamps), len(taken_off)))
+        return page, taken_off
+
+    monkeypatch.setattr(reading, "unstamped", counted)
+    return seen
+
+
 def test_a_bilevel_stamp_the_grey_cut_barely_touches_is_not_taken_off(monkeypatch: pytest.MonkeyPatch) -> None:
     """Seed 11's mixed bench set, page 61 (its 200-dpi list's 2nd page): a bilevel scan, turned
     180° and skewed 3.8°, a stamp over names and NIKs. The deskew greys the stamp's speckle;
@@ -501,17 +519,7 @@ def test_a_bilevel_stamp_the_grey_cut_barely_touches_is_not_taken_off(monkeypatc
     from synth.people import make_people
     from synth.render import render_list
 
-    seen: list[tuple[int, int]] = []
-    unstamped = reading.unstamped
-
-    def counted(
-        gray: np.ndarray, rgb: np.ndarray, stamps: tuple[tuple[float, float, float], ...]
-    ) -> tuple[np.ndarray, tuple[tuple[float, float, float], ...]]:
-        page, taken_off = unstamped(gray, rgb, stamps)
-        seen.append((len(stamps), len(taken_off)))
-        return page, taken_off
-
-    monkeypatch.setattr(reading, "unstamped", counted)
+    seen = _count_taken_off(monkeypatch)
     engines = Engines()
     bilevel = Degradation(rotation=180, skew=3.83, noise=4.5228708, toner=0.45545944, stamp=True, bilevel=True)
     clean = render_list(make_people(810, 11)[50:500][150:300], "11:list200", 200)[1]
@@ -649,34 +657,25 @@ def test_stamps_the_ring_tests_missed_are_found(
     assert abs(cy - (ys.min() + ys.max()) / 2) < 0.1 * r
 
 
-def test_a_grey_stamp_over_blurred_print_is_taken_off_beside_the_prints_grey_edges() -> None:
+def test_a_grey_stamp_over_blurred_print_is_taken_off_beside_the_prints_grey_edges(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Seed 5's 150-dpi bench set, page 52 (its list's 3rd page, grey, JPEG 67, skewed 4.2°):
     a grey stamp over five rows' NIKs. The print's grey edges reach two pixels from its dark
     cores, so the cut beside one pixel took 15 % of the print around the disk, and the stamp
     was left on: the NIKs under it unread. Keeping two pixels beside the print, the cut takes
     8 % of it and 62 % of the ring's ink: the stamp is taken off and row 4's NIK reads right."""
-    import pipelines.reading as reading
     from pipelines.engines.registry import Engines
     from pipelines.pages import PageSource
+    from pipelines.reading import read_page_image
     from synth.people import make_people
     from synth.render import render_list
 
-    seen: list[int] = []
-    unstamped = reading.unstamped
-
-    def counted(
-        gray: np.ndarray, rgb: np.ndarray, stamps: tuple[tuple[float, float, float], ...]
-    ) -> tuple[np.ndarray, tuple[tuple[float, float, float], ...]]:
-        page, taken_off = unstamped(gray, rgb, stamps)
-        seen.append(len(taken_off))
-        return page, taken_off
-
+    seen = _count_taken_off(monkeypatch)
     clean = render_list(make_people(810, 5)[50:500], "5:list", 150)[2]
     recipe = Degradation(skew=-4.15, noise=2.791603848214846, stamp=True, grayscale=True, jpeg_quality=67)
     scan = degrade(clean, "5:d52", recipe)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(reading, "unstamped", counted)
-        got = reading.read_page_image(PageSource(1, scan.image, None, 150), Engines()).reading
-    assert seen == [1]
+    got = read_page_image(PageSource(1, scan.image, None, 150), Engines()).reading
+    assert seen == [(1, 1)]
     read = {s.row: s for s in got.supporters}
     assert read[4].nik == scan.truth.supporters[3].nik
