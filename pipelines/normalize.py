@@ -136,6 +136,7 @@ _DATE_COMPACT = re.compile(r"(?<![0-9])(\d{2})(\d{2})(\d{4})(?![0-9])")
 # A date whose separators the OCR dropped in part ("1507-1954", "14-041989"): eight digits
 # with one separator left, read as DD MM YYYY.
 _DATE_PARTIAL = re.compile(r"(?<![0-9])(\d{2})[-/.]?(\d{2})[-/.]?(\d{4})(?![0-9])")
+_ODD_SEP = re.compile(r"(?<=\d)\s*[:;=]\s*(?=\d)")  # a date's dash read as a colon, semicolon or equals sign
 _BIRTH_LABEL = re.compile(
     r"^\s*(?:TEMPAT|TMPT|TMP|TPT)?\s*[/\\|I1l]?\s*(?:TGL|TANGGAL|TG1|TGI|TANGAL)?\.?\s*(?:LAHIR|LAHR|LAHLR)\s*[:;=]?",
     re.IGNORECASE,
@@ -189,6 +190,12 @@ def parse_birth_detail(text: str) -> tuple[str | None, dt.date | None, int]:
             found = (m.start(), _make_date(parts[0][0], parts[1][0], parts[2][0]), fixes)
             break
     if found is None:
+        # A dash with a speck on it read as ":", ";" or "=" ("26-04:1956", "13=06-1991"):
+        # each such separator counts as a fix.
+        dashed, n = _ODD_SEP.subn("-", s)
+        if n:
+            place, date, fixes = parse_birth_detail(dashed)
+            return place, date, fixes + n if date is not None else 0
         place = fold_name(s) or None
         return place, None, 0
     start, date, fixes = found

@@ -643,3 +643,13 @@ def test_the_guess_reads_no_hyphen_within_a_word_another_reading_read_whole() ->
     readings = ["ENDANG MAGDAL-ENA ASTUTI", "ENDANG MAGDALENA ASTUTI", "ENDANG MAGDAL-ENA ASTUTI"]
     guess = max(readings, key=lambda t: _likeliness(t, readings, True, False))
     assert guess == "ENDANG MAGDALENA ASTUTI"
+
+
+def test_a_birth_date_whose_dash_both_engines_read_as_a_colon_is_read() -> None:
+    """Seed 3's 150-dpi list: a speck on a dash, "SLEMAN, 26-04:1956" by Tesseract and the
+    witness alike: the date was unread. Now the odd separator is a fix, and the witness's
+    agreeing reading makes the date sure (as for any date read with a fix)."""
+    gray, box = _cell("SLEMAN, 26-04-1956")
+    odd = ("SLEMAN, 26-04:1956", 0.985)
+    reader = OcrCellReader(gray, Scripted(odd), ruled=False, witness=Scripted(("SLEMAN, 26-04:1956", 0.98)))  # type: ignore[arg-type]
+    assert read_birth(reader, box) == ("SLEMAN", dt.date(1956, 4, 26), 0.985)

@@ -92,6 +92,20 @@ def test_parse_birth_counts_digit_fixes() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "date", "fixes"),
+    [
+        ("SLEMAN, 26-04:1956", dt.date(1956, 4, 26), 1),  # a speck on a dash read as a colon (seed 3, 150 dpi)
+        ("BANDUNG, 13=06-1991", dt.date(1991, 6, 13), 1),
+        ("JAKARTA, 18:02:1992", dt.date(1992, 2, 18), 2),
+        ("Tempat/Tgl Lahir : JAKARTA, 18:02-1986", dt.date(1986, 2, 18), 1),  # the label's colon stays a label's
+        ("SLEMAN, 12-61-1963", None, 0),
+    ],
+)
+def test_a_dash_read_as_a_colon_or_equals_sign_is_a_fix(text: str, date: dt.date | None, fixes: int) -> None:
+    assert parse_birth_detail(text)[1:] == (date, fixes)
+
+
+@pytest.mark.parametrize(
     ("text", "sex"),
     [
         ("LAKI-LAKI", "L"),
