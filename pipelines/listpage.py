@@ -22,6 +22,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from pipelines.cells import (
     DIGITS,
@@ -36,6 +37,7 @@ from pipelines.domain import Reason, SupporterRead
 from pipelines.engines.base import OcrText
 from pipelines.nik import is_valid_nik, matches_printed
 from pipelines.normalize import DIGIT_FIXES, extract_nik, nfkc, parse_birth_detail, parse_sex
+from pipelines.regions import default_regions
 from pipelines.signature import STAMP_MARGIN, Circle, all_taken_off, blank_stamps, check_signature, under_stamp
 from pipelines.table import Grid, components, find_grid
 
@@ -664,7 +666,9 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
         # WITNESS_SETTLES_DISPUTE: over seven seeds' lists (3,150 names) it settled 7 names from
         # 0.6 to 0.7, one wrong ("SIFI" for SITI at 0.68, seed 13), and 179 from 0.7, none wrong.
         settles = WITNESS_SETTLES_DISPUTE if first.confidence >= NAME_FIRST_SURE else WITNESS_FLOOR
-        if witnessed == name and witness_conf >= settles and first.confidence >= NAME_MIN_CONFIDENCE:
+        # Not an O the second read as Q: the first model has no Q (`with_q`), its O is no vote.
+        q_disputed = with_q(name, [again]) != name
+        if witnessed == name and witness_conf >= settles and first.confidence >= NAME_MIN_CONFIDENCE and not q_disputed:
             return name, 1.0 - (1.0 - first.confidence) * (1.0 - witness_conf)
     elif (
         reader.witness is not None
@@ -684,21 +688,51 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
     # In doubt the entry goes to review whatever is read next; more readings only choose the
     # best guess to show the reviewer: a text that fits the ink, the most often read.
     # (They do not clear the doubt: "RIFA'I" read as "RIFAT" at three scales out of four.)
-    readings = [name, again]
+    # The first model's readings count with their O made Q where the others read Q and none O
+    # (`with_q`: that model has no Q). Only here, for the guess: an O with a speck at its foot
+    # is read Q by both others ("SANTOSQ", sure, seed 3), so a Q the first model could not
+    # confirm leaves the name in doubt.
+    others = [again, witnessed]
+    readings = [with_q(name, others), again]
     if witnessed:  # (not asked for the guess alone in larger print: it costs three Tesseract readings)
         readings.append(witnessed)
     if not small:
-        readings.append(name_as_printed(reader.read(box, charset=NAME_CHARS, height=NAME_CHECK_HEIGHT, name=True).text))
+        third = reader.read(box, charset=NAME_CHARS, height=NAME_CHECK_HEIGHT, name=True)
+        readings.append(with_q(name_as_printed(third.text), others))
     # Texts made of the readings (a word break put back, punctuation tidied) are candidates,
     # but only the engines' readings vote: two made from "SUGIYEM" by its boxes, read so by
     # both Tesseract models, outvoted it with the witness's "SUGI YEM".
-    made = [name_as_printed(t) for t in (boxed, respaced(second)) if t] + ([spaced] if spaced else [])
+    made = [with_q(name_as_printed(boxed), others)] if boxed else []
+    made += [name_as_printed(t) for t in (respaced(second),) if t] + ([spaced] if spaced else [])
+    made += [name] if readings[0] != name else []  # (the Q the others read, not a name's: "KQMARUDIN")
     made += [tidy_punctuation(t) for t in readings + made if t and not plausible_punctuation(t)]
     made += [t for t in map(split_doubled_vowel, readings + made) if t]
     if marks:  # an apostrophe's mark in the ink, between two Is that every engine read run together
         made += [t for t in map(apostrophe_between_is, readings + made) if t]
     guess = max((t for t in readings + made if t), key=lambda t: _likeliness(t, readings, fits(t), small))
     return guess, min(first.confidence, 0.5)
+
+
+def with_q(text: str, others: list[str | None]) -> str:
+    """`text`, read by the first model, with an O made Q where a reading of `others` (by models
+    that have a Q) reads Q in its place and none reads O there; aligned with Q taken for O, so
+    a letter lost or added elsewhere does not shift the places ("MUSTAOI'IN", "MUSTAQTI'IN").
+
+    The first Tesseract model (Debian's `ind` traineddata) cannot write a Q: its alphabet
+    (`combine_tessdata -u`, the lstm-unicharset) has every Latin letter but Q and q. It read
+    every Q as O ("MUSTAOI'IN"), so every name with a Q (TAUFIQ, RIZQI, ISHAQ) stayed in doubt,
+    and the guess shown was its O, which the same model read twice."""
+    if "O" not in text:
+        return text
+    q: set[int] = set()
+    o: set[int] = set()
+    for other in filter(None, others):
+        for op in Levenshtein.opcodes(text, other.replace("Q", "O")):
+            if op.tag == "equal":
+                seen = {i: other[op.dest_start + i - op.src_start] for i in range(op.src_start, op.src_end)}
+                q.update(i for i, ch in seen.items() if ch == "Q")
+                o.update(i for i, ch in seen.items() if ch == "O")
+    return "".join("Q" if i in q and i not in o else ch for i, ch in enumerate(text))
 
 
 def _likeliness(
@@ -713,8 +747,10 @@ def _likeliness(
     # among readings alike but for them the one with an apostrophe is the likelier: at 150 dpi
     # the mark was lost by one model and the witness ("WULAN NIMAH") where the other read it
     # ("NI'MAH", 0.98). A word break read as an apostrophe is another word, and no support.
-    words = [w.replace("'", "") for w in text.split()]
-    bare = [[w.replace("'", "") for w in r.split()] for r in readings if r]
+    # A comma after a word is an initial's dot read so (names have no commas): "MUH, RAMADHAN"
+    # twice and "MUH RAMADHAN" once hold MUH. twice, MUH once.
+    words = [_vote(w) for w in text.split()]
+    bare = [[_vote(w) for w in r.split()] for r in readings if r]
     support = sum(sum(w in r for r in bare) for w in words) / max(1, len(words))
     # A T where an I would stand ("WULANDART"), or a word no name starts so ("SUKA RNI": a wide
     # letter gap made a word break of the boxes), is doubt too when another reading has none.
@@ -731,6 +767,11 @@ def _likeliness(
     if small:
         return plausible_punctuation(text), words_ok, True, support + fits, marks, readings.count(text), final_i
     return words_ok, fits, plausible_punctuation(text), support, marks, readings.count(text), final_i
+
+
+def _vote(word: str) -> str:
+    """A word as `_likeliness` counts it among the readings: without apostrophes, a comma a dot."""
+    return word.replace("'", "").replace(",", ".")
 
 
 def _break_as_mark(text: str, readings: list[str]) -> bool:
@@ -1063,15 +1104,26 @@ def read_nik(
             return witnessed, 1.0 - (1.0 - max(agreeing)) * (1.0 - seen.confidence)
     # Nothing sure: the guess for review is, of the readings, one that can be a NIK (a province,
     # regency and date that exist), agreeing with the `printed` (birth date, sex) of the row,
-    # that its engine was surest of. Surest alone was right on 444, 448 and 450 of the 450 NIKs
-    # of seed 2026's list at 150, 200 and 300 dpi; the witness's reading on 426, 444 and 447,
-    # the one most readings gave on 440, 447 and 448.
+    # of a district that exists, that its engine was surest of. Surest alone was right on 444,
+    # 448 and 450 of the 450 NIKs of seed 2026's list at 150, 200 and 300 dpi; the witness's
+    # reading on 426, 444 and 447, the one most readings gave on 440, 447 and 448.
     found = [*readings, *([(witnessed, seen.confidence)] if seen is not None and witnessed else [])]
     if not found:
         return None, 0.0
     birth_date, sex = printed
-    best = max(found, key=lambda r: (is_valid_nik(r[0]), not matches_printed(r[0], birth_date, sex), r[1]))
+    best = max(
+        found,
+        key=lambda r: (is_valid_nik(r[0]), not matches_printed(r[0], birth_date, sex), _district_known(r[0]), r[1]),
+    )
     return best[0], 0.0
+
+
+def _district_known(nik: str) -> bool:
+    """Whether the NIK's first six digits are a district of the reference table; for the guess
+    only (the table lags behind new kecamatan: an unknown one makes no NIK invalid). A dotted
+    zero blurred at 150 dpi was read 6 by both Tesseract models, sure: "317366..." for 317306
+    (Jakarta Barat has districts 01-08), where the witness read the 0 (seed 7's list)."""
+    return default_regions().district(nik[:6]) is not None
 
 
 def _decides(seen: OcrText, witnessed: str, readings: list[str]) -> bool:

@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw
 
 from pipelines.cells import SMALL_PRINT, OcrCellReader, _stray_specks
 from pipelines.engines.base import OcrLine, OcrText
-from pipelines.listpage import NAME_MIN_CONFIDENCE, read_name, t_for_i
+from pipelines.listpage import NAME_MIN_CONFIDENCE, read_name, t_for_i, with_q
 from synth.fonts import pil_font
 
 
@@ -288,3 +288,78 @@ def test_a_long_name_read_as_one_word_over_a_word_break_is_not_settled_by_the_wi
     name, conf = read_name(OcrCellReader(gray, tess, ruled=False, check=check, witness=witness), box)  # type: ignore[arg-type]
     assert name == read
     assert (conf >= NAME_MIN_CONFIDENCE) is sure
+
+
+@pytest.mark.parametrize(
+    ("text", "others", "restored"),
+    [
+        ("MUSTAOI'IN", ["MUSTAQI'IN"], "MUSTAQI'IN"),
+        ("IRFAN MUSTAOI'IN", ["IRFAN MUSTAQT'IN"], "IRFAN MUSTAQI'IN"),  # another letter differs too
+        ("IRFAN MUSTAOI'N", ["IRFAN MUSTAQT'IN", None], "IRFAN MUSTAQI'N"),  # ... and one is lost
+        ("MUSTAOI'IN", ["MUSTAQTI'IN"], "MUSTAQI'IN"),  # a letter more, beside the Q
+        ("MUSTAOI'IN", ["MUSTAQTI'IN", "MUSTAOIIN"], "MUSTAOI'IN"),  # the witness reads O there
+        ("YOHANES SANTOSO", ["YOHANES SANTOSO"], "YOHANES SANTOSO"),
+        ("TAUFIO", ["TAUFIQ", "TAUFIQ"], "TAUFIQ"),
+    ],
+)
+def test_an_o_the_first_model_read_is_a_q_where_the_others_read_q(
+    text: str, others: list[str | None], restored: str
+) -> None:
+    assert with_q(text, others) == restored
+
+
+def test_the_first_model_cannot_write_a_q() -> None:
+    """The premise of `with_q`: Debian's Indonesian model reads a clear Q as something else,
+    the English one reads it."""
+    from pipelines.engines.tesseract import TesseractEngine
+
+    gray, _ = _cell("TAUFIQ", 34)
+    line = gray[8:60]
+    ind, eng = TesseractEngine(lang="ind"), TesseractEngine(lang="eng")
+    try:
+        assert "Q" not in ind.read_line(line).text
+        assert eng.read_line(line).text == "TAUFIQ"
+    finally:
+        ind.close()
+        eng.close()
+
+
+@pytest.mark.parametrize(
+    ("witness", "name"),
+    [
+        (("MUSTAQI'IN", 0.95), "MUSTAQI'IN"),
+        # the witness reads an O: the first model's O does not make it two readings against one
+        (("MUSTAOI'IN", 0.95), "MUSTAOI'IN"),
+    ],
+)
+def test_a_q_only_the_other_models_read_is_guessed_never_sure(witness: tuple[str, float], name: str) -> None:
+    # The first model's O is no reading of the Q it cannot write, so the others' Q is the guess;
+    # but an O with a speck at its foot was read Q by both others ("SANTOSQ"), so no Q the
+    # first model could not confirm is sure.
+    gray, box = _cell("MUSTAQI'IN", 34)
+    tess = Scripted(("MUSTAOI'IN", 0.98), ("MUSTAOI'IN", 0.97))  # (the third, for the guess)
+    reader = OcrCellReader(gray, tess, ruled=False, check=Scripted(("MUSTAQI'IN", 0.98)), witness=Scripted(witness))  # type: ignore[arg-type]
+    got, conf = read_name(reader, box)
+    assert got == name and conf < NAME_MIN_CONFIDENCE
+
+
+def test_an_o_the_others_read_as_q_where_no_name_has_one_stays_an_o() -> None:
+    # At 150 dpi the other model and the witness read KOMARUDIN's O as Q: the first model's
+    # reading, with its O, is still a candidate, and the one that makes a name's words.
+    gray, box = _cell("KOMARUDIN MAULANA", 16)
+    reader = OcrCellReader(
+        gray,
+        Scripted(("KOMARUDIN MAULANA", 0.99)),
+        ruled=False,
+        check=Scripted(("KQMARUDIN MAULANA", 0.95)),
+        witness=Scripted(("KQMARUDIN MAULANA", 0.65)),
+    )  # type: ignore[arg-type]
+    assert read_name(reader, box) == ("KOMARUDIN MAULANA", 0.5)
+
+
+def test_a_comma_after_an_initial_votes_for_its_dot() -> None:
+    # Both models read the dot of MUH. as a comma, a third reading lost it: the guess keeps it.
+    gray, box = _cell("MUH. RAMADHAN", 34)
+    tess = Scripted(("MUH, RAMADHAN", 0.93), ("MUH RAMADHAN", 0.85))
+    reader = OcrCellReader(gray, tess, ruled=False, check=Scripted(("MUH, RAMADHAN", 0.95)), witness=Scripted())  # type: ignore[arg-type]
+    assert read_name(reader, box) == ("MUH. RAMADHAN", 0.5)

@@ -114,6 +114,15 @@ def test_the_witness_reading_is_shown_when_nothing_agrees() -> None:
     assert read_nik(OcrCellReader(gray, tess, ruled=False, witness=witness), box) == (NIK, 0.0)  # type: ignore[arg-type]
 
 
+def test_the_guess_is_a_nik_whose_district_exists() -> None:
+    # A dotted zero blurred at 150 dpi: both Tesseract models read it 6, the witness 0, unsure;
+    # Jakarta Barat (3173) has the districts 01-08, so "317366" is no district.
+    right, wrong = "3173061701651461", "3173661701651461"
+    gray, box = _cell(right)
+    tess, witness = Scripted((wrong, 0.985), (wrong, 0.94)), Scripted((right, 0.91))
+    assert read_nik(OcrCellReader(gray, tess, ruled=False, witness=witness), box) == (right, 0.0)  # type: ignore[arg-type]
+
+
 class Spelled(Scripted):
     """A witness that tells each character's confidence, as RapidOCR does."""
 
