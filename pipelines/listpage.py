@@ -1094,11 +1094,15 @@ def read_nik(
         if nik is not None:
             # the digits' own confidence: specks beside them read as quotes and dots don't matter
             readings.append((nik, got.confidence_of(NIK_LIKE) * (0.85**fixes)))
-    if len(readings) == 2 and readings[0][0] == readings[1][0] and min(c for _, c in readings) >= SURE:
+    # A NIK of a district the reference table does not hold is never sure: both models read a
+    # blurred 0 as 6 alike, sure, "317363..." (seed 5's 150-dpi list; Jakarta Barat has the
+    # districts 01-08). The table lags behind new kecamatan, so such a NIK is only in doubt.
+    agreed = len(readings) == 2 and readings[0][0] == readings[1][0]
+    if agreed and min(c for _, c in readings) >= SURE and _district_known(readings[0][0]):
         return readings[0][0], min(c for _, c in readings)
     seen = reader.witness_read(box, charset=DIGITS, boxed_digits=True)
     witnessed = extract_nik(seen.text)[0] if seen is not None else None
-    if seen is not None and witnessed is not None:
+    if seen is not None and witnessed is not None and _district_known(witnessed):
         agreeing = [c for n, c in readings if n == witnessed]
         if agreeing and seen.confidence >= WITNESS_FLOOR and _decides(seen, witnessed, [n for n, _ in readings]):
             return witnessed, 1.0 - (1.0 - max(agreeing)) * (1.0 - seen.confidence)
@@ -1119,10 +1123,11 @@ def read_nik(
 
 
 def _district_known(nik: str) -> bool:
-    """Whether the NIK's first six digits are a district of the reference table; for the guess
-    only (the table lags behind new kecamatan: an unknown one makes no NIK invalid). A dotted
-    zero blurred at 150 dpi was read 6 by both Tesseract models, sure: "317366..." for 317306
-    (Jakarta Barat has districts 01-08), where the witness read the 0 (seed 7's list)."""
+    """Whether the NIK's first six digits are a district of the reference table. The table lags
+    behind new kecamatan, so an unknown one makes no NIK invalid, only never sure, and a guess
+    the less likely: a dotted zero blurred at 150 dpi was read 6 by both Tesseract models,
+    "317366..." for 317306 (Jakarta Barat has the districts 01-08), where the witness read the 0
+    (seed 7's list)."""
     return default_regions().district(nik[:6]) is not None
 
 

@@ -123,6 +123,17 @@ def test_the_guess_is_a_nik_whose_district_exists() -> None:
     assert read_nik(OcrCellReader(gray, tess, ruled=False, witness=witness), box) == (right, 0.0)  # type: ignore[arg-type]
 
 
+def test_a_nik_of_a_district_that_does_not_exist_is_never_sure() -> None:
+    # Both models read a blurred 0 as 6 alike, sure: "317363..." (Jakarta Barat has 01-08).
+    right, wrong = "3173032509735159", "3173632509735159"
+    gray, box = _cell(right)
+    for witnessed in (right, wrong):
+        tess, witness = Scripted((wrong, 0.985), (wrong, 0.959)), Scripted((witnessed, 0.99))
+        nik, conf = read_nik(OcrCellReader(gray, tess, ruled=False, witness=witness), box)  # type: ignore[arg-type]
+        assert (nik, conf) == (right if witnessed == right else wrong, 0.0)
+        assert witness.calls == 1
+
+
 class Spelled(Scripted):
     """A witness that tells each character's confidence, as RapidOCR does."""
 
