@@ -35,9 +35,8 @@ from pipelines.cells import (
 )
 from pipelines.domain import Reason, SupporterRead
 from pipelines.engines.base import OcrText
-from pipelines.nik import is_valid_nik, matches_printed
+from pipelines.nik import district_known, is_valid_nik, matches_printed
 from pipelines.normalize import DIGIT_FIXES, extract_nik, nfkc, parse_birth_detail, parse_sex
-from pipelines.regions import default_regions
 from pipelines.signature import STAMP_MARGIN, Circle, all_taken_off, blank_stamps, check_signature, under_stamp
 from pipelines.table import Grid, components, find_grid
 
@@ -1098,11 +1097,11 @@ def read_nik(
     # blurred 0 as 6 alike, sure, "317363..." (seed 5's 150-dpi list; Jakarta Barat has the
     # districts 01-08). The table lags behind new kecamatan, so such a NIK is only in doubt.
     agreed = len(readings) == 2 and readings[0][0] == readings[1][0]
-    if agreed and min(c for _, c in readings) >= SURE and _district_known(readings[0][0]):
+    if agreed and min(c for _, c in readings) >= SURE and district_known(readings[0][0]):
         return readings[0][0], min(c for _, c in readings)
     seen = reader.witness_read(box, charset=DIGITS, boxed_digits=True)
     witnessed = extract_nik(seen.text)[0] if seen is not None else None
-    if seen is not None and witnessed is not None and _district_known(witnessed):
+    if seen is not None and witnessed is not None and district_known(witnessed):
         agreeing = [c for n, c in readings if n == witnessed]
         if agreeing and seen.confidence >= WITNESS_FLOOR and _decides(seen, witnessed, [n for n, _ in readings]):
             return witnessed, 1.0 - (1.0 - max(agreeing)) * (1.0 - seen.confidence)
@@ -1117,18 +1116,9 @@ def read_nik(
     birth_date, sex = printed
     best = max(
         found,
-        key=lambda r: (is_valid_nik(r[0]), not matches_printed(r[0], birth_date, sex), _district_known(r[0]), r[1]),
+        key=lambda r: (is_valid_nik(r[0]), not matches_printed(r[0], birth_date, sex), district_known(r[0]), r[1]),
     )
     return best[0], 0.0
-
-
-def _district_known(nik: str) -> bool:
-    """Whether the NIK's first six digits are a district of the reference table. The table lags
-    behind new kecamatan, so an unknown one makes no NIK invalid, only never sure, and a guess
-    the less likely: a dotted zero blurred at 150 dpi was read 6 by both Tesseract models,
-    "317366..." for 317306 (Jakarta Barat has the districts 01-08), where the witness read the 0
-    (seed 7's list)."""
-    return default_regions().district(nik[:6]) is not None
 
 
 def _decides(seen: OcrText, witnessed: str, readings: list[str]) -> bool:

@@ -220,6 +220,17 @@ def is_valid_nik(s: str) -> bool:
     return parse_nik(s).valid
 
 
+def district_known(nik: str) -> bool:
+    """Whether the NIK's first six digits are a district of the shipped reference table (an old
+    regency code taken as the regency it is now). The table lags behind new kecamatan, so an
+    unknown district makes no NIK invalid; for reading, it makes one never sure: a blurred 0
+    read as 6 by two engines alike gives a NIK of a district that does not exist ("317363...",
+    Jakarta Barat having the districts 01-08)."""
+    from pipelines.regions import default_regions  # lazy: the table loads on first use only
+
+    return default_regions().district(normalize_nik(nik)[:6]) is not None
+
+
 _SEX_WORDS: dict[str, Sex] = {
     "L": "L",
     "LAKI-LAKI": "L",

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from pipelines.nik import (
     NikFailure,
+    district_known,
     is_valid_nik,
     matches_printed,
     normalize_sex,
@@ -243,9 +244,7 @@ def test_normalize_sex() -> None:
 def _valid_parts(draw: st.DrawFn) -> tuple[str, dt.date, str, int]:
     regions = default_regions()
     regency = draw(
-        st.sampled_from(
-            sorted(c.code for p in ("11", "31", "65", "91", "96") for c in regions.regencies_of(p))
-        )
+        st.sampled_from(sorted(c.code for p in ("11", "31", "65", "91", "96") for c in regions.regencies_of(p)))
     )
     district = draw(st.integers(1, 99))
     born = draw(st.dates(dt.date(1901, 1, 1), dt.date(2099, 12, 31)))
@@ -272,3 +271,11 @@ def test_generated_niks_round_trip(parts: tuple[str, dt.date, str, int]) -> None
 def test_parse_never_raises(s: str) -> None:
     info = parse_nik(s)
     assert info.valid == (info.failure is None)
+
+
+def test_district_known_takes_the_reference_table_and_old_regency_codes() -> None:
+    assert district_known("3173032509735159")  # Jakarta Barat, district 03
+    assert not district_known("3173632509735159")  # ... it has 01-08: a 0 read as 6
+    assert district_known("3173 0325 0973 5159")
+    assert district_known("6404012509735159")  # Bulungan under its Kaltim code (now 6502)
+    assert not district_known("9999012509735159")
