@@ -736,7 +736,7 @@ def with_q(text: str, others: list[str | None]) -> str:
 
 def _likeliness(
     text: str, readings: list[str], fits: bool, small: bool
-) -> tuple[bool, bool, bool, float, int, int, bool]:
+) -> tuple[bool, bool, bool, float, int, int, int, bool]:
     """How likely a reading is the name, to rank the guesses: fitting the ink, and punctuation
     and words a name can have, first, then how many readings hold each of its words (a stamp's
     ring beside a name was read as another short word each time: "RATNA LESTARI MANAN", "...
@@ -763,9 +763,17 @@ def _likeliness(
     # break or the cell's edge: "SUWARN", "YUL LESTARI", "SIT ANI PERTIWI"; over the eleven bench
     # sets 4 names more were guessed right so, none less).
     final_i = _final_i_lost(text, readings)
+    # Among texts as well supported, the one whose letters more readings hold, their word breaks
+    # and apostrophes aside: "RINAASTUJI" once and "RINAASTUTI" twice, both run together, make
+    # RINA ASTUTI, not RINA ASTUJI.
+    same = sum(_letters(r) == _letters(text) for r in readings if r), marks, readings.count(text), final_i
     if small:
-        return plausible_punctuation(text), words_ok, True, support + fits, marks, readings.count(text), final_i
-    return words_ok, fits, plausible_punctuation(text), support, marks, readings.count(text), final_i
+        return plausible_punctuation(text), words_ok, True, support + fits, *same
+    return words_ok, fits, plausible_punctuation(text), support, *same
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^A-Z]", "", text)
 
 
 def _vote(word: str) -> str:
