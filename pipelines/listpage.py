@@ -773,7 +773,8 @@ def _likeliness(
 
 
 def _letters(text: str) -> str:
-    return re.sub(r"[^A-Z]", "", text)
+    """A text's letters alone: `_bare` without its word breaks either."""
+    return _bare(text).replace(" ", "")
 
 
 def _vote(word: str) -> str:
