@@ -233,6 +233,9 @@ def _filled(reader: CellReader, grid: Grid, row: int, cols: dict[str, tuple[int,
     )
 
 
+NUMBER_ROW_SHARE = 0.93  # of the supporters' rows' height: an empty row under the header this short numbers columns
+
+
 def _first_body_row(reader: CellReader, grid: Grid, header_row: int, cols: dict[str, tuple[int, int]]) -> int:
     """The first supporter row: the one under the header, unless that is the official form's
     "(1) (2) (3) ..." column-number row, told by its height, else (at 150 dpi it is nearly as
@@ -245,6 +248,15 @@ def _first_body_row(reader: CellReader, grid: Grid, header_row: int, cols: dict[
     if first + 1 < grid.rows and (
         (not _filled(reader, grid, first, cols) and _small_marks(reader, grid, first, cols))
         or _column_numbers(reader, grid, first, cols)
+    ):
+        return first + 1
+    # An empty row under the header, shorter than the supporters' rows (which the form prints
+    # all alike): the column-number row with its numbers garbled (seed 53's 200-dpi list, a
+    # stamp over it: 40 px against 44, "Kes)" for "(1)"; its 25 supporters were numbered one down)
+    if (
+        len(heights) >= 3
+        and grid.ys[first + 1] - grid.ys[first] < NUMBER_ROW_SHARE * heights[len(heights) // 2]
+        and not _filled(reader, grid, first, cols)
     ):
         return first + 1
     return first
@@ -420,8 +432,12 @@ def slot_number(reader: OcrCellReader, box: tuple[int, int, int, int]) -> str | 
     # reached the first dots after a short number, and "1. .." read as "u".
     right = max(2, pad // 3)
     got = reader.read((left + x0 - pad, top + y0 - pad, left + x1 + right, top + y1 + pad))
-    if got.confidence >= SLOT_SURE and _SLOT_NUMBER.fullmatch(got.text.strip()):
-        return re.sub(r"\D", "", got.text)
+    digits = re.sub(r"\D", "", got.text)
+    # Each glyph-sized mark a digit at most (toner runs digits together into fewer): a mark
+    # more is no digit's, a small signature beside the number (seed 31's 150-dpi list: "399."
+    # and a squiggle after it, read "399" and the cell taken for empty)
+    if got.confidence >= SLOT_SURE and _SLOT_NUMBER.fullmatch(got.text.strip()) and len(digits) >= len(glyphs):
+        return digits
     return None
 
 
@@ -452,7 +468,8 @@ def plausible_punctuation(name: str) -> bool:
     if _COMMA_IN_NAME.search(name):
         return False
     for m in re.finditer(r"([A-Z']*)\.", name):  # (a comma is judged above: before a title only)
-        if not abbreviation(m.group(1).replace("'", "")):
+        # (a dot after no letter is a speck's: "HJ. .AYU", read so by both models, seed 41)
+        if not m.group(1) or not abbreviation(m.group(1).replace("'", "")):
             return False
     if re.search(r"'[^AIUEO'\s](?![A-Z])", name) or re.search(r"[B-DF-HJ-NP-TV-Z]'[B-DF-HJ-NP-TV-Z]", name):
         return False
@@ -565,9 +582,10 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
         return (
             plausible_punctuation(text)
             and plausible_words(text)
-            and spaces_agree(text, lines, gaps)
+            and (spaces_agree(text, lines, gaps) or balinese_break_fits(text, lines, gaps))
             and marked(text)
             and not (t_for_i(text) and specked_i())
+            and not ("F" in text and spurred_tee())
         )
 
     specked: bool | None = None
@@ -579,6 +597,15 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
         if specked is None:
             specked = reader.flagged_stems(box) > 0
         return specked
+
+    spurred: bool | None = None
+
+    def spurred_tee() -> bool:
+        # A T with a speck on its stem, for a reading with an F: every engine reads it F
+        nonlocal spurred
+        if spurred is None:
+            spurred = reader.spurred_tees(box) > 0
+        return spurred
 
     def marked(text: str) -> bool:
         return text.count("'") >= marks
@@ -601,8 +628,16 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
     boxed = respaced(first)
     boxes_agree = boxed is None or name_as_printed(boxed) == name
     if again == name and fits(name) and boxes_agree:
-        if reader.witness is None or (confidence >= NAME_SURE and not small and name_words(name)):
+        if reader.witness is None:
             return name, confidence
+        if confidence >= NAME_SURE and not small and name_words(name):
+            if not long_word(name):
+                return name, confidence
+            # A word two names long: sure unless the witness reads it as two (where the font sets
+            # its word breaks as narrow as its letter gaps, `long_word`)
+            witnessed, witness_conf = _witness_name(reader, box)
+            if witnessed is None or not _runs_together(_bare(name), [_bare(witnessed)]):
+                return name, confidence
         # Tesseract agreeing with itself below NAME_SURE was seen wrong ("ANTONTUS", "SIFORUS"
         # at 0.89), and above it on words no name has ("NJ WAYAN" for NI WAYAN, both models at
         # 0.96): the other engine must read the same.
@@ -626,6 +661,7 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
         and name_like(name)
         and marked(name)
         and boxes_agree
+        and not ("F" in name and spurred_tee())
         and "-" not in name  # a hyphen fills its gap with ink: a wide blank beside one is a word break
         and not (" " not in name and len(_bare(name)) >= RUN_TOGETHER)
     ):
@@ -698,6 +734,9 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
     if not small:
         third = reader.read(box, charset=NAME_CHARS, height=NAME_CHECK_HEIGHT, name=True)
         readings.append(with_q(name_as_printed(third.text), others))
+    # A Balinese I or NI run into the next word votes for the two words: "IPUTU" twice and "PUTU"
+    # once (a lone I lost beside the label) hold I twice and PUTU three times.
+    readings = [split_balinese_prefix(r) or r for r in readings]
     # Texts made of the readings (a word break put back, punctuation tidied) are candidates,
     # but only the engines' readings vote: two made from "SUGIYEM" by its boxes, read so by
     # both Tesseract models, outvoted it with the witness's "SUGI YEM".
@@ -706,6 +745,7 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
     made += [name] if readings[0] != name else []  # (the Q the others read, not a name's: "KQMARUDIN")
     made += [tidy_punctuation(t) for t in readings + made if t and not plausible_punctuation(t)]
     made += [t for t in map(split_doubled_vowel, readings + made) if t]
+    made += [t for t in map(split_balinese_prefix, made) if t]
     if marks:  # an apostrophe's mark in the ink, between two Is that every engine read run together
         made += [t for t in map(apostrophe_between_is, readings + made) if t]
     guess = max((t for t in readings + made if t), key=lambda t: _likeliness(t, readings, fits(t), small))
@@ -810,6 +850,14 @@ def _final_i_lost(text: str, readings: list[str]) -> bool:
         if ch == "I" and i > 0 and text[i - 1] != " " and text[i + 1 : i + 2] in ("", " ")
     ]
     return any(text[:i] + text[i + 1 :] in readings for i in ends)
+
+
+def long_word(name: str) -> bool:
+    """Whether a name has a word of RUN_TOGETHER letters or more: it may be two names run
+    together, where the font sets its word breaks as narrow as its letter gaps. Both models read
+    "SYAMSULABDUL SITORUS" at 0.98 (seed 23, 300 dpi), the ink's widest run 0.27 among letter
+    gaps up to 0.23; the witness read SYAMSUL ABDUL SITORUS."""
+    return any(len(word) >= RUN_TOGETHER for word in _bare(name).split())
 
 
 def _runs_together(text: str, readings: list[str]) -> bool:
@@ -943,7 +991,8 @@ def tidy_punctuation(name: str) -> str:
     apostrophe before a word): "MUHAMMAD. JUSUF" -> "MUHAMMAD JUSUF", "DEWI. WULANDARI",
     "'SUKARNI"; as `plausible_punctuation` judges them ("MOCH." and "HJ." stay). A comma before a
     name's next word is the dot of an initial: "MUH, RAMADHAN" -> "MUH. RAMADHAN"."""
-    s = re.sub(r"([A-Z']{2,})[.,]", lambda m: m.group(0) if abbreviation(m.group(1)) else m.group(1), name)
+    s = re.sub(r"(?<=[.,])[.,]+", "", name)  # a speck's dot beside a dot: "HJ.. AYU" -> "HJ. AYU"
+    s = re.sub(r"([A-Z']{2,})[.,]", lambda m: m.group(0) if abbreviation(m.group(1)) else m.group(1), s)
     s = _COMMA_IN_NAME.sub(". ", s)  # an initial's dot read as a comma: "MUH, RAMADHAN" -> "MUH. RAMADHAN"
     s = re.sub(r"\s*-\s+|\s+-\s*", " ", s)
     s = re.sub(r"(?<![A-Z])'+", "", s)  # (one at a word's end may be a lost letter's: "SYAFI'" for SYAFI'I)
@@ -960,6 +1009,29 @@ def split_doubled_vowel(name: str) -> str | None:
     the reviewer. Three letters at least on each side: "SYAFII" is RIFA'I's lost apostrophe."""
     out = _DOUBLED.sub(" ", name)
     return out if out != name else None
+
+
+# Balinese names start with I (men) or NI (women) before a birth-order or caste name: I NYOMAN,
+# NI PUTU, I GUSTI. The lone I stands close to the next word: all three engines read "INYOMAN
+# ARTAWAN" (seed 29, 300 dpi), and one read "IPUTU WIDIASTUTI" (seed 11).
+_BALINESE_NAMES = "PUTU|GEDE|WAYAN|MADE|KADEK|NENGAH|NYOMAN|KOMANG|KETUT|GUSTI"
+_BALINESE = rf"(?<![A-Z'])(N?I)(?=(?:{_BALINESE_NAMES})(?![A-Z']))"
+_BALINESE_RUN = re.compile(_BALINESE)
+_BALINESE_BREAK = re.compile(_BALINESE.replace("(?=", " (?=", 1))
+
+
+def split_balinese_prefix(name: str) -> str | None:
+    """The name with the break put back after a Balinese name's I or NI run into the next word
+    ("INYOMAN ARTAWAN" -> "I NYOMAN ARTAWAN"), or None."""
+    out = _BALINESE_RUN.sub(r"\1 ", name)
+    return out if out != name else None
+
+
+def balinese_break_fits(name: str, lines: int, gaps: list[float]) -> bool:
+    """Whether the ink's gaps fit `name` read without the break after a Balinese I or NI: that
+    break may be as narrow as a letter gap (every engine ran "I NYOMAN" together)."""
+    joined = _BALINESE_BREAK.sub(r"\1", name)
+    return joined != name and spaces_agree(joined, lines, gaps)
 
 
 _DOUBLED_I = re.compile(r"(?<=[A-Z])I(?=I)")
@@ -1004,6 +1076,8 @@ def plausible_words(name: str) -> bool:
         return False  # a lone T, L or J is an I misread ("T GEDE" for the Balinese I GEDE)
     if re.search(r"[B-DF-HJ-NP-TV-Z]L(?= |$)", name):
         return False  # so is an L ending a word after a consonant ("SUPRIYADL", all three engines)
+    if split_balinese_prefix(name):
+        return False  # a Balinese name's I or NI run into the next word: "INYOMAN"
     return all(len(word) < LONGEST_WORD and not re.search("AA|II|UU", word) for word in words)
 
 

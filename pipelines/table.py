@@ -139,6 +139,7 @@ def _open_along(binary: Gray, min_len: int, *, axis: int) -> Gray:
     return out
 
 
+LINE_BRIDGE = 4  # px: a column line's gaps up to one less than this are closed
 GRID_SIZE = 1700  # long side of the copy searched for ruling lines (3x faster than A4 at 300 dpi)
 
 
@@ -235,21 +236,39 @@ def _find_grid(gray: Gray, min_rows: int, min_cols: int) -> Grid | None:
     # long as asked, and the birth and sex columns merged into one, their 15 values lost):
     # the line is looked for in a band of three pixel columns.
     # (The band is widened from two pixels beyond the table's box: the outer lines stay centred.)
+    # Gaps of a few pixels in a thin line are bridged (seed 53's bilevel 200-dpi list: the line
+    # between NO and NAMA broken twice by 2-px gaps into pieces of 526, 480 and 204 px, both
+    # columns read as one, the header unread and the page's 25 supporters lost); text in one row
+    # is 5 px and more from the next row's, across the row line between them.
     left = min(x, 2)
     band = u8(cv2.dilate(binary[y : y + bh, x - left : x + bw + 2], np.ones((1, 3), np.uint8)))
-    tall = vertical_lines(band, max(min_len, int(bh * 0.4)), bridge=2)
+    tall = vertical_lines(band, max(min_len, int(bh * 0.4)), bridge=LINE_BRIDGE)
     xs = _boundaries(_covered(tall, rows=False), _body_height(ys) * 0.5, x - left)
     if len(ys) >= 2:
         # In the header row by themselves: a column line that toner broke below the header is
         # still a column line (its header piece alone is too short for `tall`).
-        top, bottom = ys[0] - y, ys[1] - y
-        crossing = vertical_lines(binary[y + top : y + bottom, x : x + bw], max(5, int((bottom - top) * 0.6)), bridge=2)
-        header = crossing > 0
-        xs = [c for c in xs if header[:, max(0, c - x - 2) : c - x + 3].any(axis=1).mean() >= 0.6]
+        xs_top = _crossing(binary, xs, x, bw, ys[0], ys[1])
+        # A table upside down has its header at the bottom, and the NIK's digit boxes cross its
+        # top row (seed 43's 150-dpi list, turned 180 on the cheap turn: 17 digit-box lines
+        # taken for columns, the header unread, its 25 supporters lost). The bottom row is the
+        # header then: it drops the digit boxes' lines, sixteen and more.
+        xs_bottom = _crossing(binary, xs, x, bw, ys[-2], ys[-1]) if len(ys) >= 3 else xs_top
+        xs = xs_bottom if len(xs_top) - len(xs_bottom) >= DIGIT_BOX_LINES else xs_top
     if len(ys) - 1 < min_rows or len(xs) - 1 < min_cols:
         return None
     lw = _line_width(horiz[y : y + bh, x : x + bw])
     return Grid(tuple(xs), tuple(ys), lw)
+
+
+DIGIT_BOX_LINES = 8  # column lines more that only a row of NIK digit boxes (17 lines) explains
+
+
+def _crossing(binary: Gray, xs: list[int], x: int, bw: int, top: int, bottom: int) -> list[int]:
+    """The column lines of `xs` that cross the row between `top` and `bottom` (page pixels) over
+    most of its height, on the table's box from `x`, `bw` wide."""
+    crossing = vertical_lines(binary[top:bottom, x : x + bw], max(5, int((bottom - top) * 0.6)), bridge=2)
+    header = crossing > 0
+    return [c for c in xs if header[:, max(0, c - x - 2) : c - x + 3].any(axis=1).mean() >= 0.6]
 
 
 def _covered(lines: Gray, *, rows: bool) -> NDArray[np.float64]:

@@ -29,6 +29,35 @@ def test_a_column_line_broken_below_the_header_is_still_a_column() -> None:
         assert abs(grid.xs[2] - 601) <= 2
 
 
+def test_a_thin_column_line_broken_by_gaps_of_a_few_pixels_is_a_column() -> None:
+    # seed 53's bilevel 200-dpi list: the line between NO and NAMA broken twice by 2-px gaps
+    # into pieces of 526, 480 and 204 px; NO and NAMA were one column and the header unread
+    page = _table(False)
+    page[322:324, 200:202] = 255
+    page[602:604, 200:202] = 255
+    grid = find_grid(page)
+    assert grid is not None and grid.cols == 5
+    assert abs(grid.xs[1] - 201) <= 2
+
+
+def _boxed_table() -> np.ndarray:
+    """A table whose third column holds a NIK one digit per box on every body row, the boxes as
+    tall as the rows (their lines run from row to row), the header above without boxes."""
+    page = _table(False)
+    for k in range(17):
+        page[180:982, 610 + 17 * k : 612 + 17 * k] = 0
+    return page
+
+
+def test_a_nik_in_digit_boxes_is_one_column_whichever_way_up_the_table_lies() -> None:
+    # seed 43's 150-dpi list lay upside down on the cheap turn: its header at the bottom, the
+    # digit boxes crossing the top row, 17 box lines taken for columns and the page lost
+    page = _boxed_table()
+    for view in (page, np.ascontiguousarray(page[::-1, ::-1])):
+        grid = find_grid(view)
+        assert grid is not None and grid.cols == 5
+
+
 def test_rows_are_numbered_from_the_first_supporter() -> None:
     # Landscape at 150 dpi: the "(1) (2) (3)" row under the header is nearly as tall as a
     # supporter row, so it is told by what it says; the supporters keep their row numbers.
@@ -156,3 +185,38 @@ def test_supporters_are_numbered_from_under_a_column_number_row_that_dust_made_l
     truth = {s.nik: s.row for s in scan.truth.supporters}
     rows = {s.nik: s.row for s in reading.supporters if s.nik in truth}
     assert len(rows) >= 20 and all(rows[nik] == truth[nik] for nik in rows), (rows, truth)
+
+
+class _Unread:
+    """An engine that reads nothing: the rows are told by their ink and height alone."""
+
+    def read_line(self, image: object, *, charset: str | None = None, timeout: float = 10.0) -> object:
+        from pipelines.engines.base import OcrText
+
+        return OcrText("", 0.0)
+
+
+@pytest.mark.parametrize(("number_row", "first"), [(40, 2), (44, 1)])
+def test_an_empty_short_row_under_the_header_is_the_column_number_row(number_row: int, first: int) -> None:
+    # seed 53's 200-dpi list: a stamp over the "(1) (2) (3)" row garbled its numbers ("Kes)");
+    # the row, 40 px against the supporters' 44, was taken for the first supporter's, and the 25
+    # supporters numbered one down. An empty row as tall as the others is a supporter's slot.
+    from pipelines.cells import OcrCellReader
+    from pipelines.listpage import _first_body_row
+    from pipelines.table import Grid
+
+    ys = [100, 200, 200 + number_row] + [200 + number_row + 44 * i for i in range(1, 11)]
+    xs = [100, 180, 500, 900, 1200]
+    page = np.full((ys[-1] + 50, 1300), 255, np.uint8)
+    for y in ys:
+        page[y : y + 2, xs[0] : xs[-1] + 2] = 0
+    for x in xs:
+        page[ys[0] : ys[-1] + 2, x : x + 2] = 0
+    for top in ys[2:-1]:  # a name and a NIK on every supporter's row
+        page[top + 14 : top + 30, 200:420] = 0
+        page[top + 14 : top + 30, 520:860] = 0
+    page[ys[1] + 8 : ys[2] - 8, 950:1150] = 0  # a stamp's ink in the birth date's cell
+    grid = Grid(tuple(x + 1 for x in xs), tuple(y + 1 for y in ys), 2)
+    cols = {"no": (0, 1), "name": (1, 2), "nik": (2, 3), "birth": (3, 4)}
+    reader = OcrCellReader(page, _Unread(), ruled=True)  # type: ignore[arg-type]
+    assert _first_body_row(reader, grid, 0, cols) == first

@@ -111,6 +111,28 @@ def test_a_t_where_an_i_would_stand_needs_the_witness_in_larger_print_too() -> N
     assert not any(t_for_i(n) for n in ("THOMAS", "TRI", "TJAHJO", "SLAMET", "HASTUTI", "PUTRI", "KARTIKA"))
 
 
+def test_a_word_two_names_long_needs_the_witness_in_larger_print_too() -> None:
+    # A font whose word breaks are as narrow as its letter gaps: both models read "SYAMSULABDUL
+    # SITORUS" at 0.98 (seed 23, 300 dpi); only the witness read the break.
+    gray, box = _cell("SYAMSULABDUL SITORUS", 34)
+    tess, check = Scripted(("SYAMSULABDUL SITORUS", 0.985)), Scripted(("SYAMSULABDUL SITORUS", 0.976))
+    witness = Scripted(("SYAMSUL ABDUL SITORUS", 0.98))
+    _, conf = read_name(OcrCellReader(gray, tess, ruled=False, check=check, witness=witness), box)  # type: ignore[arg-type]
+    assert conf < NAME_MIN_CONFIDENCE and len(witness.images) == 1
+    # a long name the witness reads as one word stays sure, whatever it read elsewhere (a dot)
+    gray, box = _cell("H. KUSUMANINGRUM", 34)
+    tess, check = Scripted(("H. KUSUMANINGRUM", 0.99)), Scripted(("H. KUSUMANINGRUM", 0.98))
+    witness = Scripted(("H KUSUMANINGRUM", 0.87))
+    _, conf = read_name(OcrCellReader(gray, tess, ruled=False, check=check, witness=witness), box)  # type: ignore[arg-type]
+    assert conf == 0.98 and len(witness.images) == 1
+    # ... or as two parts of which one is too short to be a name (a wide letter gap read as a dot)
+    gray, box = _cell("H. RAHMAT FIRMANSYAH", 34)
+    tess, check = Scripted(("H. RAHMAT FIRMANSYAH", 0.986)), Scripted(("H. RAHMAT FIRMANSYAH", 0.96))
+    witness = Scripted(("H. RAHMAT FIRMANS.YAH", 0.63))
+    _, conf = read_name(OcrCellReader(gray, tess, ruled=False, check=check, witness=witness), box)  # type: ignore[arg-type]
+    assert conf == 0.96 and len(witness.images) == 1
+
+
 def test_the_guess_keeps_the_words_most_readings_hold() -> None:
     # A stamp's ring beside a name was read as another short word by each engine.
     gray, box = _cell("RATNA LESTARI", 16)

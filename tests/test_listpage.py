@@ -202,6 +202,8 @@ def test_name_as_printed(raw: str, printed: str) -> None:
         ("ABD. RAHMAN", True),
         ("MHD. YUSUF", True),  # a short word without a vowel is an abbreviation
         ("RUDI, S.H.", True),
+        ("HJ.. AYU", False),  # a speck beside the title's dot, read as a second dot by both models
+        ("H. .JOKO", False),
     ],
 )
 def test_name_punctuation(name: str, plausible: bool) -> None:

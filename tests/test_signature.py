@@ -440,6 +440,26 @@ def test_a_slot_number_run_together_is_told_from_a_mark_by_the_rows_number(mark:
     assert slot_numbered(OcrCellReader(gray, TesseractEngine()), sig, (22, 42, 88, 72)) is slot
 
 
+def test_a_small_signature_beside_the_slot_number_is_a_signature() -> None:
+    """Seed 31's 150-dpi bench list, page 65, row 24: a small signature written just after the
+    printed "399." was read "399" with the number, and the box taken for empty (signed False,
+    unflagged). Each mark a digit at most: the squiggle is a mark more."""
+    from pipelines.engines.registry import Engines
+    from pipelines.pages import PageSource
+    from pipelines.reading import read_page_image
+    from synth.people import make_people
+    from synth.render import render_list
+
+    clean = render_list(make_people(810, 31)[50:500], "31:list", 150)[15]
+    recipe = Degradation(noise=4.852729874636311, speckle=0.0001110007327489032, blur=0.41748425449055193)
+    scan = degrade(clean, "31:d65", recipe)
+    reading = read_page_image(PageSource(1, scan.image, None, 150), Engines()).reading
+    truth = {s.row: s.signed for s in scan.truth.supporters}
+    signed = {s.row: s.signed for s in reading.supporters}
+    assert truth[24] is True and signed[24] is True
+    assert all(signed[r] in (truth[r], None) for r in truth if r in signed)  # none read the other way
+
+
 def test_a_signature_under_a_grey_stamp_shows_with_the_stamp_taken_off_by_its_grey() -> None:
     """Seed 13's mixed bench set, page 61 (its 200-dpi list's 6th page): a grey stamp pressed
     over six signature boxes, four signed (blue and black pens), two empty. With the stamps'
