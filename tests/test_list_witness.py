@@ -599,31 +599,32 @@ def test_an_apostrophe_of_a_few_pixels_is_a_high_mark_and_a_speck_is_not(mark: t
     assert OcrCellReader(gray, Scripted(), ruled=False).high_marks(box) == counted  # type: ignore[arg-type]
 
 
+def _printed(text: str, family: str, bold: bool = False) -> np.ndarray:
+    img = Image.new("L", (260, 48), 255)
+    ImageDraw.Draw(img).text((20, 16), text, fill=0, font=pil_font(family, bold, 16))
+    return np.asarray(img).copy()
+
+
+def _all_misread(gray: np.ndarray, text: str) -> OcrCellReader:
+    """A reader of `gray` whose three engines all read `text`, sure (a speck every one misread)."""
+    wrong = (text, 0.99)
+    return OcrCellReader(gray, Scripted(wrong), ruled=False, check=Scripted(wrong), witness=Scripted((text, 0.95)))  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize("family", ["sans", "dejavu"])
 def test_an_i_with_a_speck_on_its_top_is_told_from_a_t(family: str) -> None:
     # seed 5's bilevel 150-dpi list: FEBRIANTI, a speck stuck to the last I, read "FEBRIANTT"
     # by all three engines; a T's bar stands out on both sides of its stem (a serif I has
     # feet: a speck on it makes no T)
-    img = Image.new("L", (260, 48), 255)
-    ImageDraw.Draw(img).text((20, 16), "FEBRIANTI", fill=0, font=pil_font(family, False, 16))
-    plain = np.asarray(img).copy()
+    plain = _printed("FEBRIANTI", family)
     box = (0, 0, plain.shape[1], plain.shape[0])
     assert OcrCellReader(plain, Scripted(), ruled=False).flagged_stems(box) == 0  # type: ignore[arg-type]
     specked = plain.copy()
     top, runs = _ink_runs(specked)
     specked[top : top + 2, runs[-1][1] : runs[-1][1] + 2] = 0
-    wrong = ("FEBRIANTT", 0.99)
-    reader = OcrCellReader(
-        specked, Scripted(wrong), ruled=False, check=Scripted(wrong), witness=Scripted(("FEBRIANTT", 0.95))
-    )  # type: ignore[arg-type]
+    reader = _all_misread(specked, "FEBRIANTT")
     assert reader.flagged_stems(box) == 1
     assert read_name(reader, box)[1] <= 0.5
-
-
-def _printed(text: str, family: str, bold: bool = False) -> np.ndarray:
-    img = Image.new("L", (260, 48), 255)
-    ImageDraw.Draw(img).text((20, 16), text, fill=0, font=pil_font(family, bold, 16))
-    return np.asarray(img).copy()
 
 
 @pytest.mark.parametrize("family", ["sans", "serif", "mono", "narrow", "dejavu"])
@@ -651,10 +652,7 @@ def test_a_t_with_a_speck_on_its_stem_is_told_from_an_f(family: str, speck: tupl
     stem_right = a + int(np.flatnonzero(inked >= inked.max() - 1)[-1]) + 1
     tall, wide = speck
     specked[top + 5 : top + 5 + tall, stem_right : stem_right + wide] = 0
-    wrong = ("SIFI", 0.99)
-    reader = OcrCellReader(
-        specked, Scripted(wrong), ruled=False, check=Scripted(wrong), witness=Scripted(("SIFI", 0.95))
-    )  # type: ignore[arg-type]
+    reader = _all_misread(specked, "SIFI")
     assert reader.spurred_tees(box) == 1
     assert read_name(reader, box)[1] <= 0.5
 
