@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Protocol
 
 import cv2
@@ -249,23 +249,22 @@ class OcrCellReader:
         stuck to it, which every engine reads as T (seed 5, 150 dpi bilevel: FEBRIANTI read
         "FEBRIANTT" by all three). A T's bar stands out on both sides of its stem; F, P and J
         have ink beside the stem lower down too."""
-        count = 0
-        for n, labels, stats, glyph in self._line_glyphs(self.ink(box), box):
-            for i in range(1, n):
-                x, y, w, h = (int(v) for v in stats[i, :4])
-                if h >= 0.8 * glyph and w <= 0.6 * h:
-                    count += _flag_shape(labels[y : y + h, x : x + w] == i)
-        return count
+        return self._glyphs_shaped(box, _flag_shape, widest=0.6)
 
     def spurred_tees(self, box: Box) -> int:
         """Glyphs that are a T with a speck stuck to its stem: every engine reads them F (seed
         23's 150-dpi list: SITI read "SIFI" by all three, sure). An F has no bar left of its stem."""
+        return self._glyphs_shaped(box, _spurred_tee, widest=1.0)
+
+    def _glyphs_shaped(self, box: Box, shape: Callable[[NDArray[np.bool_]], bool], *, widest: float) -> int:
+        """How many full-height glyphs of the box's cleaned ink, at most `widest` times as wide
+        as tall, have `shape`."""
         count = 0
         for n, labels, stats, glyph in self._line_glyphs(self.ink(box), box):
             for i in range(1, n):
                 x, y, w, h = (int(v) for v in stats[i, :4])
-                if h >= 0.8 * glyph and w <= h:
-                    count += _spurred_tee(labels[y : y + h, x : x + w] == i)
+                if h >= 0.8 * glyph and w <= widest * h:
+                    count += shape(labels[y : y + h, x : x + w] == i)
         return count
 
     def _line_glyphs(
@@ -603,14 +602,24 @@ def _glyph_height(band: Gray) -> int | None:
 FLAG_TOP = 0.35  # share of a glyph's height from its top where a T's bar (or a speck on an I) lies
 
 
+def _stem(mask: NDArray[np.bool_], widest: float) -> tuple[int, int] | None:
+    """(first, past the last) of the columns of one glyph's ink inked over 0.7 of its height,
+    where they stand side by side and are no more than two, or `widest` of the height; else None."""
+    h = mask.shape[0]
+    stem = np.flatnonzero(mask.sum(axis=0) >= 0.7 * h)
+    if len(stem) == 0 or len(stem) > max(2, widest * h) or stem[-1] - stem[0] + 1 != len(stem):
+        return None
+    return int(stem[0]), int(stem[-1]) + 1
+
+
 def _flag_shape(mask: NDArray[np.bool_]) -> bool:
     """Whether one glyph's ink is a full-height stem (a column or two inked over 0.7 of the
     height) with ink beside it only near the top, and on one side only."""
     h = mask.shape[0]
-    stem = np.flatnonzero(mask.sum(axis=0) >= 0.7 * h)
-    if len(stem) == 0 or len(stem) > max(2, 0.25 * h) or stem[-1] - stem[0] + 1 != len(stem):
+    stem = _stem(mask, 0.25)
+    if stem is None:
         return False
-    left, right = mask[:, : stem[0]], mask[:, stem[-1] + 1 :]
+    left, right = mask[:, : stem[0]], mask[:, stem[1] :]
     top = max(1, round(FLAG_TOP * h))
     if left[top:].any() or right[top:].any():
         return False  # ink beside the stem lower down: a letter of its own (F, P, J), or joined
@@ -627,10 +636,10 @@ def _spurred_tee(mask: NDArray[np.bool_]) -> bool:
     no speck (those doubted 17 right names, FAJAR, FITRI, TAUFIK, over 25 bench sets)."""
     h = mask.shape[0]
     inked = mask.sum(axis=0)
-    core = np.flatnonzero(inked >= 0.7 * h)
-    if len(core) == 0 or len(core) > max(2, 0.32 * h) or core[-1] - core[0] + 1 != len(core):
+    core = _stem(mask, 0.32)
+    if core is None:
         return False
-    a, b = int(core[0]), int(core[-1]) + 1
+    a, b = core
     if a > 0 and inked[a - 1] >= 0.5 * h:
         a -= 1
     if b < mask.shape[1] and inked[b] >= 0.5 * h:
