@@ -48,10 +48,16 @@ def card_word_count(lines: list[OcrLine]) -> int:
 def decide(cues: Cues) -> PageKind:
     if cues.list_header:
         return PageKind.LIST
-    # A card photo has labelled lines too; a letter has its title or signature box caption,
-    # or at least nothing card-like around its labels (pasted cards are masked).
+    # A card photo has labelled lines too; a letter has its title, its sentence of support or
+    # its signature box caption, or at least nothing card-like around its labels (pasted cards
+    # are masked, but a card found smaller than it is shows its own words: seed 47's letter 26,
+    # a stamp over its title, was taken for a card page so).
     letter = cues.letter
-    if letter is not None and is_letter(letter) and (letter.title or letter.caption is not None or cues.card_words < 2):
+    if (
+        letter is not None
+        and is_letter(letter)
+        and (letter.title or letter.statement or letter.caption is not None or cues.card_words < 2)
+    ):
         return PageKind.LETTER
     # Card-shaped regions alone are weak evidence on a page with a ruled table (a stamp or a
     # table cell can look card-shaped); such a page needs the e-KTP words as well.

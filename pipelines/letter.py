@@ -50,6 +50,7 @@ LABELS: dict[str, tuple[str, ...]] = {
     "job": ("PEKERJAAN",),
 }
 TITLE = "SURAT PERNYATAAN DUKUNGAN"
+STATEMENT = "MEMBERIKAN DUKUNGAN KEPADA"  # the letter's sentence naming the candidate pair
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class LetterFields:
     values: dict[str, OcrLine]  # label key -> the value (text without label and colon) and its box
     title: bool
     caption: OcrLine | None  # the signature box caption, if seen
+    statement: bool = False  # the sentence giving the supporter's support to the pair, if seen
 
 
 _LEAD = re.compile(r"^[^0-9A-Za-z]+")  # a speck read as ":", '"' or "." before the label
@@ -94,10 +96,11 @@ DUST_PIECE = 3  # letters of a piece before a label that is dust read as text, n
 def find_fields(lines: list[OcrLine]) -> LetterFields:
     """The labelled values among a page's lines (each line one visual row, left to right)."""
     values: dict[str, OcrLine] = {}
-    title = False
+    title = statement = False
     caption = None
     for line in lines:
         up = line.text.upper()
+        statement = statement or (len(up) >= len(STATEMENT) and fuzz.partial_ratio(STATEMENT, up) >= 85)
         if not title and 15 <= len(up) < 60 and fuzz.partial_ratio(TITLE, up) >= 85:
             # The supporter's lines follow the title; anything above it (a pasted card's own
             # Nama/NIK lines) is not the letter's.
@@ -116,7 +119,7 @@ def find_fields(lines: list[OcrLine]) -> LetterFields:
             split = split_label("\t".join(pieces[k:]))
         if split is not None and (split[0] not in values or not values[split[0]].text):
             values[split[0]] = OcrLine(split[1], line.confidence, line.box)
-    return LetterFields(values, title, caption)
+    return LetterFields(values, title, caption, statement)
 
 
 def _is_caption(up: str) -> bool:

@@ -13,6 +13,7 @@ missing birth date/sex, or a signature that cannot be judged, carries LOW_QUALIT
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import re
 import unicodedata
@@ -584,28 +585,19 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
             and plausible_words(text)
             and (spaces_agree(text, lines, gaps) or balinese_break_fits(text, lines, gaps))
             and marked(text)
-            and not (t_for_i(text) and specked_i())
-            and not ("F" in text and spurred_tee())
+            and not misread_speck(text)
         )
 
-    specked: bool | None = None
     spaced: str | None = None  # the witness's reading where it was asked about the spacing alone
+    # Glyphs a speck stuck to them makes every engine misread, each looked for once and only for
+    # a reading with the letter they are misread as: an I with a speck on its top (read T where
+    # an I would do), a T or an L with one on its stem (read F, and E)
+    specked_i = functools.cache(lambda: reader.flagged_stems(box) > 0)
+    spurred_tee = functools.cache(lambda: reader.spurred_tees(box) > 0)
+    spurred_ell = functools.cache(lambda: reader.spurred_ells(box) > 0)
 
-    def specked_i() -> bool:
-        # An I with a speck on its top, for a reading with a T where an I would do (measured once)
-        nonlocal specked
-        if specked is None:
-            specked = reader.flagged_stems(box) > 0
-        return specked
-
-    spurred: bool | None = None
-
-    def spurred_tee() -> bool:
-        # A T with a speck on its stem, for a reading with an F: every engine reads it F
-        nonlocal spurred
-        if spurred is None:
-            spurred = reader.spurred_tees(box) > 0
-        return spurred
+    def misread_speck(text: str) -> bool:
+        return (t_for_i(text) and specked_i()) or ("F" in text and spurred_tee()) or ("E" in text and spurred_ell())
 
     def marked(text: str) -> bool:
         return text.count("'") >= marks
@@ -661,7 +653,7 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
         and name_like(name)
         and marked(name)
         and boxes_agree
-        and not ("F" in name and spurred_tee())
+        and not misread_speck(name)
         and "-" not in name  # a hyphen fills its gap with ink: a wide blank beside one is a word break
         and not (" " not in name and len(_bare(name)) >= RUN_TOGETHER)
     ):

@@ -18,9 +18,9 @@ def engines() -> Engines:
     return Engines(use_rapid=False)
 
 
-def _fields(keys: tuple[str, ...], *, title: bool = False) -> LetterFields:
+def _fields(keys: tuple[str, ...], *, title: bool = False, statement: bool = False) -> LetterFields:
     line = OcrLine("x", 0.9, (0, 0, 1, 1))
-    return LetterFields({k: line for k in keys}, title, None)
+    return LetterFields({k: line for k in keys}, title, None, statement)
 
 
 def test_decisions() -> None:
@@ -30,6 +30,11 @@ def test_decisions() -> None:
     # a card photo read as lines: labelled, but card words and no title -> cards
     assert decide(Cues(letter=_fields(("name", "nik", "birth", "sex")), card_words=4)) is PageKind.ID_CARDS
     assert decide(Cues(card_regions=2)) is PageKind.ID_CARDS
+    # seed 47's letter 26: a stamp over its title, a pasted card found smaller than it is and its
+    # words read; the sentence of support is no card's
+    core = ("name", "nik", "birth", "sex")
+    assert decide(Cues(letter=_fields(core, statement=True), card_regions=1, card_words=3)) is PageKind.LETTER
+    assert decide(Cues(letter=_fields(core), card_regions=1, card_words=3)) is PageKind.ID_CARDS
     assert decide(Cues(letter=_fields(("name",)))) is PageKind.OTHER
     assert decide(Cues()) is PageKind.OTHER
 

@@ -45,6 +45,22 @@ def test_fields_need_core_labels() -> None:
     assert fields.title and is_letter(fields)
     assert fields.caption is None  # "bertanda tangan" is not the box caption
     assert not is_letter(find_fields(lines[:1] + lines[3:]))
+    assert not fields.statement
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("dengan ini menyatakan memberikan dukungan kepada Pasangan Calon Perseorangan Bupati", True),
+        ("dengan ini menyatakan memberikan dukungan kepada", True),
+        ("dengan ini menyatakan memberikan dukungan Kepada Pasangan", True),
+        ("Bersama ini kami sampaikan dokumen syarat dukungan bakal pasangan calon perseorangan", False),
+        ("PROVINSI DAERAH ISTIMEWA YOGYAKARTA", False),
+    ],
+)
+def test_the_sentence_of_support_is_a_letter_s_own(text: str, said: bool) -> None:
+    # (a handover letter speaks of support too, but gives none)
+    assert find_fields([OcrLine(text, 0.9, (0, 0, 900, 20))]).statement is said
 
 
 def test_dust_read_before_a_label_does_not_hide_it() -> None:
