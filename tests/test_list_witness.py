@@ -629,6 +629,20 @@ def _printed(text: str, family: str, bold: bool = False) -> np.ndarray:
     return np.asarray(img).copy()
 
 
+def _speck_on_stem(before: str, letter: str, after: str, family: str, speck: tuple[int, int]) -> np.ndarray:
+    """`before + letter + after` printed as `_printed` does, with a speck (`speck`: tall, wide)
+    stuck to the right of `letter`'s stem, 5 px under the capitals' top."""
+    gray = _printed(before + letter + after, family)
+    top, _ = _ink_runs(gray)
+    font = pil_font(family, False, 16)
+    a = 20 + int(font.getlength(before))
+    inked = (gray[:, a : a + int(font.getlength(letter))] < 128).sum(axis=0)
+    stem_right = a + int(np.flatnonzero(inked >= inked.max() - 1)[-1]) + 1
+    tall, wide = speck
+    gray[top + 5 : top + 5 + tall, stem_right : stem_right + wide] = 0
+    return gray
+
+
 def _all_misread(gray: np.ndarray, text: str) -> OcrCellReader:
     """A reader of `gray` whose three engines all read `text`, sure (a speck every one misread)."""
     wrong = (text, 0.99)
@@ -666,16 +680,8 @@ def test_a_t_with_a_speck_on_its_stem_is_told_from_an_f(family: str, speck: tupl
     # 150-dpi lists: SITI, a speck stuck to the T's stem, read "SIFI" by all three engines, sure
     # (seed 23: 2 x 2 px; seed 59: 1 px wide and 3 high, after JPEG); an F has no bar left of its
     # stem (a serif F's top serif is no bar)
-    specked = _printed("SITI", family)
+    specked = _speck_on_stem("SI", "T", "I", family, speck)
     box = (0, 0, specked.shape[1], specked.shape[0])
-    top, _ = _ink_runs(specked)
-    font = pil_font(family, False, 16)
-    a = 20 + int(font.getlength("SI"))
-    b = a + int(font.getlength("T"))  # the T
-    inked = (specked[:, a:b] < 128).sum(axis=0)
-    stem_right = a + int(np.flatnonzero(inked >= inked.max() - 1)[-1]) + 1
-    tall, wide = speck
-    specked[top + 5 : top + 5 + tall, stem_right : stem_right + wide] = 0
     reader = _all_misread(specked, "SIFI")
     assert reader.spurred_tees(box) == 1
     assert read_name(reader, box)[1] <= 0.5
@@ -699,15 +705,8 @@ def test_an_l_with_a_speck_on_its_stem_is_told_from_an_e(family: str, speck: tup
     # seed 29's 150-dpi list: LUBIS, a 2 x 2 px speck stuck to the L's stem at mid-height, read
     # "EUBIS" by all three engines, sure; an E has its top arm. A bump a pixel wide is toner's
     # (a bilevel 200-dpi list: ANNISA AYU LESTARI was doubted so)
-    specked = _printed("NUR LUBIS", family)
+    specked = _speck_on_stem("NUR ", "L", "UBIS", family, speck)
     box = (0, 0, specked.shape[1], specked.shape[0])
-    top, _ = _ink_runs(specked)
-    font = pil_font(family, False, 16)
-    a = 20 + int(font.getlength("NUR "))
-    inked = (specked[:, a : a + int(font.getlength("L"))] < 128).sum(axis=0)
-    stem_right = a + int(np.flatnonzero(inked >= inked.max() - 1)[-1]) + 1
-    tall, wide = speck
-    specked[top + 5 : top + 5 + tall, stem_right : stem_right + wide] = 0
     reader = _all_misread(specked, "NUR EUBIS")
     assert reader.spurred_ells(box) == told  # (one a pixel wide is left to the engines)
     assert not told or read_name(reader, box)[1] <= 0.5
