@@ -38,7 +38,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pipelines.engines.base import EngineError, Image, OcrEngine
-from pipelines.nik import matches_printed, parse_nik
+from pipelines.nik import district_known, matches_printed, parse_nik
 from pipelines.normalize import extract_nik, nfkc
 from pipelines.table import components
 
@@ -181,6 +181,11 @@ def judge(digits: NikDigits, birth: dt.date | None, sex: str | None) -> NikVerdi
     check = cross_check(nik, birth, sex)
     if check == "mismatch" or (digits.date_vouches and check != "ok"):
         return NikVerdict(None, 0.1, True)
+    if check == "ok" and not district_known(nik):
+        # A district the reference table does not hold is never sure, as on a list (`district_known`):
+        # both engines read a pasted card's "340403..." as "340463...", sure, and the printed date
+        # checks no digit of the district (seed 71's 150-dpi bilevel letter 20; Sleman has 01-17)
+        return NikVerdict(None, 0.2, True)
     if check == "unchecked":
         # Two engines agreeing is not enough alone: on the monospaced NIK fonts both read a
         # dotted 0 as 9 now and then, and only the printed date exposes that.

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from pipelines.engines.base import OcrEngine, OcrLine, OcrText
 from pipelines.pages import TextWord
-from pipelines.table import components, horizontal_lines, labels_in, runs, spread, u8, vertical_lines
+from pipelines.table import components, horizontal_lines, labels_in, morph, runs, spread, u8, vertical_lines
 from pipelines.textlayer import words_in
 
 Gray = NDArray[np.uint8]
@@ -261,6 +261,21 @@ class OcrCellReader:
         29's 150-dpi list: LUBIS read "EUBIS" by all three, sure). An E has its top arm."""
         return self._glyphs_shaped(box, _spurred_ell, widest=1.0)
 
+    def opened_rings(self, box: Box) -> list[bool]:
+        """For each full-height glyph of the box's digits (its ink cleaned as for a reading of
+        digits), left to right and line by line: whether it is a ring broken open on one side
+        (`_opened_ring`): a 0 that both Tesseract models read 6, sure (seed 73's 200-dpi bilevel
+        list: "...903840" read "...903846" at 0.96 and 0.98)."""
+        out: list[bool] = []
+        for n, labels, stats, glyph in self._line_glyphs(
+            self._clean(box, boxed_digits=True)[1], box, boxed_digits=True
+        ):
+            tall = sorted((int(stats[i, 0]), i) for i in range(1, n) if stats[i, cv2.CC_STAT_HEIGHT] >= 0.8 * glyph)
+            for _, i in tall:
+                x, y, w, h = (int(v) for v in stats[i, :4])
+                out.append(_opened_ring(labels[y : y + h, x : x + w] == i))
+        return out
+
     def _glyphs_shaped(self, box: Box, shape: Callable[[NDArray[np.bool_]], bool], *, widest: float) -> int:
         """How many full-height glyphs of the box's cleaned ink, at most `widest` times as wide
         as tall, have `shape`."""
@@ -273,11 +288,11 @@ class OcrCellReader:
         return count
 
     def _line_glyphs(
-        self, ink: Gray | None, box: Box
+        self, ink: Gray | None, box: Box, *, boxed_digits: bool = False
     ) -> Iterator[tuple[int, NDArray[np.int32], NDArray[np.int32], int]]:
-        """For each text line of the box: (count, labels, stats) of the components of `ink` (the
-        box's, cleaned or not) in it, and the height of its glyphs."""
-        lines = self._lines(box)
+        """For each text line of the box (cleaned as `boxed_digits` says): (count, labels, stats)
+        of the components of `ink` (the box's, cleaned or not) in it, and the height of its glyphs."""
+        lines = self._lines(box, boxed_digits=boxed_digits)
         if ink is None or not lines:
             return
         for (a, b, c0, c1), _ in lines:
@@ -691,6 +706,55 @@ def _spurred_ell(mask: NDArray[np.bool_]) -> bool:
     # (above the fillet blur leaves where the stem meets the foot)
     speck = int(right[round(0.25 * h) : round(0.55 * h) + 1].any(axis=0).sum())
     return bool(max(2, round(0.08 * h)) <= speck <= max(2, round(0.25 * h)))
+
+
+RING_TALL = 0.55  # of a digit's height: a hole this tall is a 0's (a 6's bowl, a 9's, an 8's are half)
+
+
+def _opened_ring(mask: NDArray[np.bool_]) -> bool:
+    """Whether one digit's ink is a ring broken open by a gap of a pixel or two on its right,
+    where a 6 is open: it holds no hole RING_TALL of its height as it is, and one with its gaps
+    closed upright (3 px), a plain oval (each of its rows and columns one run). Such a 0 reads 6
+    to both Tesseract models. A 6's bowl is half its height at most, and where its top closes on
+    the bowl it makes a second, smaller hole; where its bowl is open at the stem too (thin print
+    at 150 dpi), the hole runs round the bowl's top stroke, which cuts its rows in two (seed 3)."""
+    h, w = mask.shape
+    if h < 8 or not 0.35 * h <= w <= 0.9 * h:
+        return False
+    if _tall_holes(mask, 0.0):
+        return False  # a ring as it is
+    closed = morph(np.pad(u8(mask * 255), 3), cv2.MORPH_CLOSE, (1, 3))[3:-3, 3:-3] > 0
+    return any(
+        _one_run(hole) and _one_run(hole.T) and _sealed_right(hole, closed & ~mask)
+        for hole in _tall_holes(closed, 0.25)
+    )
+
+
+def _sealed_right(hole: NDArray[np.bool_], added: NDArray[np.bool_]) -> bool:
+    """Whether the pixels the closing `added` that seal `hole` all lie in the glyph's right
+    half, where a 6 is open: a 0 broken on its left reads no 6 (seed 37's 150-dpi list)."""
+    seal = added & (morph(u8(hole * 255), cv2.MORPH_DILATE, (3, 3)) > 0)
+    cols = np.flatnonzero(seal.any(axis=0))
+    return len(cols) > 0 and cols[0] >= hole.shape[1] / 2
+
+
+def _tall_holes(mask: NDArray[np.bool_], wide: float) -> list[NDArray[np.bool_]]:
+    """The holes `mask`'s ink encloses that are RING_TALL of its height and `wide` of its width."""
+    h, w = mask.shape
+    padded = np.pad(~mask, 1, constant_values=True)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(u8(padded * 255), connectivity=4)
+    outside = labels[0, 0]
+    return [
+        labels[1:-1, 1:-1] == i
+        for i in range(1, n)
+        if i != outside and stats[i, cv2.CC_STAT_HEIGHT] >= RING_TALL * h and stats[i, cv2.CC_STAT_WIDTH] >= wide * w
+    ]
+
+
+def _one_run(region: NDArray[np.bool_]) -> bool:
+    """Whether each row of `region` that it reaches holds one run of it."""
+    starts = np.diff(region.astype(np.int8), axis=1, prepend=0) == 1
+    return bool((starts.sum(axis=1) <= 1).all())
 
 
 def _glyph_of(n: int, stats: NDArray[np.int32]) -> int | None:

@@ -427,6 +427,12 @@ def slot_number(reader: OcrCellReader, box: tuple[int, int, int, int]) -> str | 
     y1 = max(int(stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT]) for i in glyphs)
     if len(glyphs) > 4 or x1 - x0 > 4 * (y1 - y0):
         return None  # more than a number's digits in a row: not the slot number
+    tops, heights = stats[:, cv2.CC_STAT_TOP], stats[:, cv2.CC_STAT_HEIGHT]
+    if any(heights[i] >= tallest / 3 and (tops[i] >= y1 or tops[i] + heights[i] <= y0) for i in range(1, n)):
+        # marks of a line of their own beside the tallest: the tallest is no digit but a
+        # signature over the number (seed 71's 200-dpi list: a squiggle of 24 px over "47."
+        # of 12, the digits too short to count, and the number read under it)
+        return None
     left, top, pad = max(0, box[0]), max(0, box[1]), max(2, y1 - y0)  # a "1" must not pass for ruling
     # No digit whitelist: with one, the first dot in reach made Tesseract unsure of "21" (0.51).
     # On the right only the number's own period is kept: a glyph's height of margin there
@@ -1172,11 +1178,29 @@ def read_nik(
     # blurred 0 as 6 alike, sure, "317363..." (seed 5's 150-dpi list; Jakarta Barat has the
     # districts 01-08). The table lags behind new kecamatan, so such a NIK is only in doubt.
     agreed = len(readings) == 2 and readings[0][0] == readings[1][0]
-    if agreed and min(c for _, c in readings) >= SURE and district_known(readings[0][0]):
+    # A 0 broken open on one side reads 6 to every engine: a 6 where the ink has such a ring is
+    # never sure, however the engines agree
+    rings = functools.cache(lambda: reader.opened_rings(box))
+
+    def ring_read_six(nik: str) -> bool:
+        # The ring's digit: the one of its place among the glyphs where each glyph is a digit;
+        # where print ran digits together (or a digit fell apart), one of as many after (before)
+        found = rings()
+        merged = len(nik) - len(found)
+        return any(
+            "6" in nik[max(0, i + min(0, merged)) : i + max(0, merged) + 1] for i, ring in enumerate(found) if ring
+        )
+
+    if (
+        agreed
+        and min(c for _, c in readings) >= SURE
+        and district_known(readings[0][0])
+        and not ("6" in readings[0][0] and ring_read_six(readings[0][0]))
+    ):
         return readings[0][0], min(c for _, c in readings)
     seen = reader.witness_read(box, charset=DIGITS, boxed_digits=True)
     witnessed = extract_nik(seen.text)[0] if seen is not None else None
-    if seen is not None and witnessed is not None and district_known(witnessed):
+    if seen is not None and witnessed is not None and district_known(witnessed) and not ring_read_six(witnessed):
         agreeing = [c for n, c in readings if n == witnessed]
         if agreeing and seen.confidence >= WITNESS_FLOOR and _decides(seen, witnessed, [n for n, _ in readings]):
             return witnessed, 1.0 - (1.0 - max(agreeing)) * (1.0 - seen.confidence)

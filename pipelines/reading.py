@@ -278,7 +278,7 @@ def _read_text_page(
         name = fields.values.get("name")
         name_box = None  # the name's value alone, when its piece was cut apart from the label
         if name is not None and (piece := _value_piece(pieces, name.box, "name")) != name.box:
-            name_box = _after_colon(gray, piece)
+            name_box = _glyphs_after(gray, _after_colon(gray, piece))
         birth = fields.values.get("birth")
         birth_box = _after_colon(gray, _value_piece(pieces, birth.box, "birth")) if birth is not None else None
         supporter = read_letter_fields(
@@ -438,6 +438,27 @@ def _after_colon(gray: Any, box: Box) -> Box:
     if dots and after >= 0.1 * h:
         return (x0 + max(ax + aw, bx + bw) + after // 2, y0, x1, y1)
     return box
+
+
+def _glyphs_after(gray: Any, box: Box) -> Box:
+    """`box` (a value's piece of a line, as the page's reading boxed it) grown right over the
+    glyphs that go on along its line: a letter the page's reading lost is outside the box it
+    gave (seed 67's 200-dpi letter 27: "SUPRIYADI" boxed without its last I, and the name's
+    two readings of that box were "SUPRIYAD", sure). A glyph counts that lies within the line,
+    is half its height or more, and stands a word's gap at most after the last."""
+    x0, y0, x1, y1 = box
+    h = y1 - y0
+    top, bottom, right = max(0, y0 - h // 2), min(gray.shape[0], y1 + h // 2), min(gray.shape[1], x1 + 4 * h)
+    if h < 4 or right <= x1:
+        return box
+    n, _, stats, _ = components(u8((gray[top:bottom, x1:right] < 128).astype(np.uint8) * 255))
+    end = 0  # the glyphs' right end, from x1
+    for x, y, w, gh in sorted((tuple(int(v) for v in stats[i, :4]) for i in range(1, n)), key=lambda b: b[0]):
+        if x > end + 0.6 * h:
+            break
+        if gh >= 0.5 * h and top + y >= y0 - 2 and top + y + gh <= y1 + 2:
+            end = max(end, x + w)
+    return (x0, y0, x1 + end, y1) if end else box
 
 
 def _boxes_beside(gray: Any, label: Box) -> Box:

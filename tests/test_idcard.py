@@ -154,6 +154,17 @@ def test_judge(witness: str, birth: dt.date | None, sex: str | None, nik: str | 
     assert verdict.confidence < 0.5 if unreadable else verdict.confidence >= 0.5
 
 
+def test_a_nik_of_a_district_that_does_not_exist_is_never_sure_on_a_card() -> None:
+    # seed 71's 150-dpi bilevel letter 20: the pasted card's "3404036010582894" read
+    # "3404636010582894" by both engines; the printed date checks digits 7-12 only, and Sleman
+    # (3404) has the districts 01-17
+    right, wrong = "3404036010582894", "3404636010582894"
+    for witness in ("tesseract", "rapid"):
+        assert judge(NikDigits(right, 0.97, witness), dt.date(1958, 10, 20), "P").nik == right
+        verdict = judge(NikDigits(wrong, 0.97, witness), dt.date(1958, 10, 20), "P")
+        assert (verdict.nik, verdict.unreadable) == (None, True)
+
+
 def test_judge_ranks_confidence_by_evidence() -> None:
     both = judge(NikDigits(VALID, 0.97, "tesseract"), dt.date(1985, 8, 17), "P").confidence
     unchecked = judge(NikDigits(VALID, 0.97, "tesseract"), None, None).confidence

@@ -183,6 +183,31 @@ def test_the_nik_box_leaves_out_the_colon_and_takes_in_the_digit_boxes() -> None
     assert _after_colon(gray, (55, 42, 862, 82))[0] == 55  # no colon: the box stays
 
 
+@pytest.mark.parametrize("family", ["sans", "serif", "mono"])
+def test_a_name_boxed_short_of_its_last_letter_takes_it_in(family: str) -> None:
+    """Seed 67's 200-dpi letter 27: the page's reading boxed "SUPRIYADI" without its last I, and
+    both readings of that box were "SUPRIYAD", sure. The box grows over the glyphs that go on
+    along its line; not over the digit boxes' ruling under it, a mark past a word's gap, or dust."""
+    from pipelines.reading import _glyphs_after
+    from synth.fonts import pil_font
+
+    font = pil_font(family, False, 24)
+    page = Image.new("L", (700, 140), 255)
+    draw = ImageDraw.Draw(page)
+    full = 20 + int(font.getlength("SUPRIYADI"))
+    draw.text((20, 50), "SUPRIYADI", font=font, fill=0, anchor="ls")
+    draw.rectangle((15, 58, 600, 110), outline=0, width=2)  # the NIK's digit boxes under the name
+    draw.ellipse((full + 40, 20, full + 110, 90), outline=60, width=3)  # a stamp's ring past a word's gap
+    draw.rectangle((full + 8, 40, full + 9, 41), fill=0)  # dust right after the name
+    gray = to_gray(page)
+    cut = 20 + int(font.getlength("SUPRIYAD"))  # the box as the page's reading gave it
+    top = 50 - int(font.getbbox("S", anchor="ls")[3] - font.getbbox("S", anchor="ls")[1]) - 2
+    x0, y0, x1, y1 = _glyphs_after(gray, (20, top, cut, 54))
+    assert (x0, y0, y1) == (20, top, 54)
+    assert full - 2 <= x1 <= full + 3
+    assert _glyphs_after(gray, (20, top, full + 1, 54)) == (20, top, full + 1, 54)  # nothing more
+
+
 def _digit_boxes_page(top: int, bottom: int) -> Image.Image:
     """A NIK's label (a bar at x 10-60) and, right of it, 16 digit boxes from `top` to `bottom`
     with a bar in each for its digit; the boxes' sides a pixel wide."""

@@ -135,6 +135,135 @@ def test_a_nik_of_a_district_that_does_not_exist_is_never_sure() -> None:
         assert witness.calls == 1
 
 
+def _digits(text: str, family: str, size: int, look: str = "plain") -> np.ndarray:
+    """`text` printed at `size` px, as printed (plain), blurred, or blurred and made bilevel."""
+    font = pil_font(family, False, size)
+    img = Image.new("L", (40 + int(font.getlength(text)), 3 * size), 255)
+    ImageDraw.Draw(img).text((20, size), text, fill=0, font=font)
+    if look != "plain":
+        img = img.filter(ImageFilter.GaussianBlur(0.6))
+    gray = np.asarray(img).copy()
+    return np.where(gray < 150, 0, 255).astype(np.uint8) if look == "bilevel" else gray
+
+
+def _opened_last(gray: np.ndarray, gap: int) -> np.ndarray:
+    """`gray` with its last glyph's right side cut `gap` px high a third of the way down (seed
+    73's 200-dpi bilevel list: a 0 broken open so, read 6 by both Tesseract models, sure)."""
+    inked = gray < 128
+    rows = np.flatnonzero(inked.any(axis=1))
+    cols = np.flatnonzero(inked.any(axis=0))
+    top, height, right = int(rows[0]), int(rows[-1] - rows[0] + 1), int(cols[-1]) + 1
+    out = gray.copy()
+    cut = top + height // 3
+    out[cut : cut + gap, right - max(3, height // 4) : right] = 255
+    return out
+
+
+@pytest.mark.parametrize("family", ["sans", "serif", "mono", "narrow", "dejavu"])
+@pytest.mark.parametrize("size", [13, 18, 25])  # a NIK's digits at 150, 200 and 300 dpi
+def test_no_digit_as_printed_is_a_ring_broken_open(family: str, size: int) -> None:
+    # about four NIKs in five hold a 6: a 6, 9 or 8 taken for a broken 0 would doubt them
+    for look in ("plain", "blurred", "bilevel"):
+        for text in ("3404072403903846", "6969 8686 0606", "1234567890"):
+            gray = _digits(text, family, size, look)
+            rings = OcrCellReader(gray, Scripted(), ruled=False).opened_rings((0, 0, gray.shape[1], gray.shape[0]))  # type: ignore[arg-type]
+            assert rings and not any(rings), (text, look)  # (blur runs small digits together)
+
+
+# A 6 of seed 3's 150-dpi list (a grouped NIK, "0364"), its thin strokes thresholded: its top
+# closes on the bowl at the right, and its bowl is open at the stem, so one hole runs round the
+# bowl's top stroke, RING_TALL of its height. It was taken for a 0 broken open, and a right NIK
+# went to review.
+_OPEN_SIX = """
+....##...
+..######.
+.###..##.
+.##....#.
+##.......
+##..##...
+##..####.
+##....###
+##.....##
+##.....##
+###....##
+.##...###
+.#######.
+...####..
+"""
+
+# A 0 of the same size with its right side cut two pixels high: its hole a plain oval
+_OPEN_ZERO = """
+...####..
+.###..##.
+.##....#.
+##.......
+##.......
+##.....##
+##.....##
+##.....##
+##.....##
+##.....##
+###....##
+.##...###
+.#######.
+...####..
+"""
+
+
+# A 0 of seed 37's 150-dpi list broken on its left: read 0 by every engine, and a 6 does not
+# open there
+_LEFT_OPEN_ZERO = """
+...#####...
+..###..###.
+.##.....##.
+........###
+.........##
+##.......##
+###......##
+###......##
+###......##
+###.....###
+.##.....###
+.##.....##.
+..########.
+...#####...
+"""
+
+
+def test_a_six_open_at_its_stem_is_no_ring_broken_open() -> None:
+    from pipelines.cells import _opened_ring
+
+    six, zero, left = (
+        np.array([[ch == "#" for ch in row] for row in glyph.split()])
+        for glyph in (_OPEN_SIX, _OPEN_ZERO, _LEFT_OPEN_ZERO)
+    )
+    assert not _opened_ring(six)
+    assert _opened_ring(zero)
+    assert not _opened_ring(left)
+    assert _opened_ring(left[:, ::-1])  # the same, broken on its right
+
+
+@pytest.mark.parametrize("family", ["sans", "serif", "dejavu", "mono"])
+@pytest.mark.parametrize(("size", "gap"), [(13, 1), (18, 1), (18, 2), (25, 2)])
+def test_a_zero_broken_open_read_six_by_every_engine_is_never_sure(family: str, size: int, gap: int) -> None:
+    right = "3404072403903840"
+    wrong = right[:-1] + "6"
+    gray = _opened_last(_digits(right, family, size), gap)
+    box = (0, 0, gray.shape[1], gray.shape[0])
+    rings = OcrCellReader(gray, Scripted(), ruled=False).opened_rings(box)  # type: ignore[arg-type]
+    assert rings[-1] and sum(rings) == 1
+    for witnessed in (wrong, right):
+        tess, witness = Scripted((wrong, 0.96), (wrong, 0.98)), Scripted((witnessed, 0.99))
+        _, conf = read_nik(OcrCellReader(gray, tess, ruled=False, witness=witness), box)  # type: ignore[arg-type]
+        assert conf == 0.0 and witness.calls == 1
+    # where the ring is read 0, a 6 two digits before it is no matter, unless print ran more
+    # than one pair of digits together: the ring is then one of the last three digits
+    other = "3404072403903640"
+    tess = Scripted((other, 0.96), (other, 0.98))
+    got = read_nik(OcrCellReader(gray, tess, ruled=False, witness=Scripted()), box)  # type: ignore[arg-type]
+    assert got == (other, 0.96 if len(rings) >= 15 else 0.0)
+
+
 class Spelled(Scripted):
     """A witness that tells each character's confidence, as RapidOCR does."""
 

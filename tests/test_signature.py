@@ -404,6 +404,32 @@ def test_a_colour_stamps_ring_beyond_the_radius_found_is_taken_off_too() -> None
     assert read[2].nik == scan.truth.supporters[1].nik
 
 
+@pytest.mark.parametrize(("family", "size"), [("mono", 22), ("sans", 22), ("dejavu", 18), ("serif", 26)])
+def test_a_signature_over_the_slot_number_is_no_part_of_the_number(family: str, size: int) -> None:
+    # seed 71's 200-dpi list (and seed 37's at 150 dpi): a squiggle 24 px high written over
+    # "47. ...." of 12; only marks 0.6 of the tallest counted as digits, so the number was read
+    # under the squiggle, and the box, signed, was taken for one holding its slot number alone
+    from pipelines.cells import OcrCellReader
+    from pipelines.engines.tesseract import TesseractEngine
+    from pipelines.listpage import printed_slot_number, slot_number
+    from synth.fonts import pil_font
+
+    image = Image.new("L", (500, 300), 255)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((100, 100, 330, 230), outline=0, width=3)
+    draw.text((108, 220), "47. ....", font=pil_font(family, False, size), fill=40, anchor="ls")
+    box = (100, 100, 331, 231)
+    engine = TesseractEngine()
+    assert slot_number(OcrCellReader(np.asarray(image).copy(), engine), box) == "47"
+    h = 2 * size  # the squiggle: twice the digits' height, over the number
+    top = 215 - size - h - 4
+    points = [(130 + 7 * k, top + (h if k % 2 else 0)) for k in range(6)]
+    draw.line(points, fill=30, width=2)
+    gray = np.asarray(image).copy()
+    assert slot_number(OcrCellReader(gray, engine), box) is None
+    assert printed_slot_number(OcrCellReader(gray, engine), box) is False
+
+
 def _row(no: str, mark: str) -> np.ndarray:
     """A list row's NO cell ("186.") and its signature cell: the slot number printed there with
     toner running its digits together (`mark` "number"), or a flattened thumbprint ("thumb")."""
