@@ -709,11 +709,15 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
         and fits(again)
         and name_words(again)
         and (_bare(again) != _bare(name) or not plausible_punctuation(name))
+        and not (name_words(name) and _break_lost(again, name))
     ):
         # The other way round: the first reading does not fit the ink (a speck read as a stray
         # apostrophe, "'SRIYATUN", "SUPRIYADI '"; two words run together, "AYUNUR PUSPITASARI"),
         # the second does, and the witness settles it for the second when it reads the very same,
         # sure: at 0.60 it read "TUG IMAN" with the second for TUGIMAN (seed 3's 150-dpi list).
+        # Not where the second only ran two of the first's words together, each a name's: in
+        # small print a word break is a pixel or two, and the first alone read it ("RATNA NUR
+        # HAYATI", the second and the witness "RATNANUR HAYATI", sure: seed 41's 150-dpi list).
         if witnessed is None:
             witnessed, witness_conf = _witness_name(reader, box)
         if witnessed == again and witness_conf >= SPACES_SURE and second.confidence >= NAME_MIN_CONFIDENCE:

@@ -858,6 +858,27 @@ def test_the_guess_splits_two_names_another_reading_read_apart() -> None:
     assert max(readings[:1] + readings[2:], key=lambda t: _likeliness(t, readings, True, True)) == readings[0]
 
 
+@pytest.mark.parametrize(
+    ("first", "sure"),
+    [
+        ("RATNA NUR HAYATI", False),  # two names: the second may have run them together
+        ("RA TNANUR HAYATI", True),  # "TNANUR" starts no name: a letter gap read as a break
+    ],
+)
+def test_two_names_the_second_reading_runs_together_are_never_sure(first: str, sure: bool) -> None:
+    """Seed 41's 150-dpi list: the first model read "RATNA NUR HAYATI", right, 0.99, but its
+    word break was a pixel wide and did not fit the ink; the second and the witness read
+    "RATNANUR HAYATI", 0.96 and 0.95, and that fitted: sure, and wrong."""
+    gray, box = _cell("RATNANUR HAYATI", size=15)  # the ink: one word break
+    merged = "RATNANUR HAYATI"
+    reader = OcrCellReader(  # type: ignore[arg-type]
+        gray, Scripted((first, 0.99)), ruled=False, check=Scripted((merged, 0.959)),
+        witness=Scripted((merged, 0.952)),
+    )  # fmt: skip
+    name, conf = read_name(reader, box)
+    assert (name, conf > 0.9) == (merged, True) if sure else conf <= 0.5
+
+
 def test_the_guess_reads_no_apostrophe_where_readings_read_a_word_break() -> None:
     """Seed 11's 300-dpi list: a speck between two names at the capitals' top (an apostrophe's
     mark in the ink) and one reading "YUNITA'WULANDARI", three "YUNITA WULANDARI"."""
