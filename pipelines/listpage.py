@@ -709,14 +709,14 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
         and fits(again)
         and name_words(again)
         and (_bare(again) != _bare(name) or not plausible_punctuation(name))
-        and not (name_words(name) and _break_lost(again, name))
+        and not _names_run_together(again, name)
     ):
         # The other way round: the first reading does not fit the ink (a speck read as a stray
         # apostrophe, "'SRIYATUN", "SUPRIYADI '"; two words run together, "AYUNUR PUSPITASARI"),
         # the second does, and the witness settles it for the second when it reads the very same,
         # sure: at 0.60 it read "TUG IMAN" with the second for TUGIMAN (seed 3's 150-dpi list).
-        # Not where the second only ran two of the first's words together, each a name's: in
-        # small print a word break is a pixel or two, and the first alone read it ("RATNA NUR
+        # Not where the second only ran two of the first's words together (`_names_run_together`):
+        # in small print a word break is a pixel or two, and the first alone read it ("RATNA NUR
         # HAYATI", the second and the witness "RATNANUR HAYATI", sure: seed 41's 150-dpi list).
         if witnessed is None:
             witnessed, witness_conf = _witness_name(reader, box)
@@ -967,6 +967,16 @@ def _break_lost(name: str, other: str) -> bool:
     """Whether `name` is `other` with fewer word breaks, its letters the same."""
     mine, theirs = _bare(name), _bare(other)
     return mine.replace(" ", "") == theirs.replace(" ", "") and mine.count(" ") < theirs.count(" ")
+
+
+def _names_run_together(merged: str, name: str) -> bool:
+    """Whether `merged` is `name` with words of three letters or more run together, each word a
+    name's (`name_words`). A part of two letters is a wide letter gap read as a break: "SAMSUD
+    IN" for SAMSUDIN, where the second reading and the witness read the name right (seed 59)."""
+    if not _break_lost(merged, name) or not name_words(name):
+        return False
+    kept = set(_bare(merged).split())
+    return all(len(part) >= 3 for part in _bare(name).split() if part not in kept)
 
 
 def name_words(name: str) -> bool:

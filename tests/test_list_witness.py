@@ -859,24 +859,32 @@ def test_the_guess_splits_two_names_another_reading_read_apart() -> None:
 
 
 @pytest.mark.parametrize(
-    ("first", "sure"),
+    ("merged", "first", "sure"),
     [
-        ("RATNA NUR HAYATI", False),  # two names: the second may have run them together
-        ("RA TNANUR HAYATI", True),  # "TNANUR" starts no name: a letter gap read as a break
+        ("RATNANUR HAYATI", "RATNA NUR HAYATI", False),  # two names: the second may have run them together
+        ("RATNANUR HAYATI", "RA TNANUR HAYATI", True),  # "TNANUR" starts no name: a letter gap read as a break
     ],
 )
-def test_two_names_the_second_reading_runs_together_are_never_sure(first: str, sure: bool) -> None:
+def test_two_names_the_second_reading_runs_together_are_never_sure(merged: str, first: str, sure: bool) -> None:
     """Seed 41's 150-dpi list: the first model read "RATNA NUR HAYATI", right, 0.99, but its
     word break was a pixel wide and did not fit the ink; the second and the witness read
     "RATNANUR HAYATI", 0.96 and 0.95, and that fitted: sure, and wrong."""
-    gray, box = _cell("RATNANUR HAYATI", size=15)  # the ink: one word break
-    merged = "RATNANUR HAYATI"
+    gray, box = _cell(merged, size=15)  # the ink: the merged reading's word breaks
     reader = OcrCellReader(  # type: ignore[arg-type]
         gray, Scripted((first, 0.99)), ruled=False, check=Scripted((merged, 0.959)),
         witness=Scripted((merged, 0.952)),
     )  # fmt: skip
     name, conf = read_name(reader, box)
     assert (name, conf > 0.9) == (merged, True) if sure else conf <= 0.5
+
+
+def test_names_run_together_are_parts_of_three_letters_or_more() -> None:
+    from pipelines.listpage import _names_run_together
+
+    assert _names_run_together("RATNANUR HAYATI", "RATNA NUR HAYATI")
+    assert not _names_run_together("SAMSUDIN", "SAMSUD IN")  # a letter gap read as a break (seed 59)
+    assert not _names_run_together("RATNA NUR HAYATI", "RATNANUR HAYATI")  # (a break more is no merge)
+    assert not _names_run_together("RATNANUR HAYATI", "RATNA NUR HAYAT")  # other letters
 
 
 def test_the_guess_reads_no_apostrophe_where_readings_read_a_word_break() -> None:
