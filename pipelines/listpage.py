@@ -428,7 +428,8 @@ def slot_number(reader: OcrCellReader, box: tuple[int, int, int, int]) -> str | 
     if len(glyphs) > 4 or x1 - x0 > 4 * (y1 - y0):
         return None  # more than a number's digits in a row: not the slot number
     tops, heights = stats[:, cv2.CC_STAT_TOP], stats[:, cv2.CC_STAT_HEIGHT]
-    if any(heights[i] >= tallest / 3 and (tops[i] >= y1 or tops[i] + heights[i] <= y0) for i in range(1, n)):
+    apart = max(5.0, 0.4 * tallest)  # a mark this tall is a digit's, not dust's (3 px at 150 dpi, seed 43)
+    if any(heights[i] >= apart and (tops[i] >= y1 or tops[i] + heights[i] <= y0) for i in range(1, n)):
         # marks of a line of their own beside the tallest: the tallest is no digit but a
         # signature over the number (seed 71's 200-dpi list: a squiggle of 24 px over "47."
         # of 12, the digits too short to count, and the number read under it)
