@@ -263,29 +263,26 @@ class OcrCellReader:
 
     def opened_rings(self, box: Box) -> list[bool]:
         """For each full-height glyph of the box's digits (its ink cleaned as for a reading of
-        digits), left to right and line by line: whether it is a ring broken open on one side
+        digits), left to right and line by line: whether it is a ring broken open on its right
         (`_opened_ring`): a 0 that both Tesseract models read 6, sure (seed 73's 200-dpi bilevel
         list: "...903840" read "...903846" at 0.96 and 0.98)."""
-        out: list[bool] = []
-        for n, labels, stats, glyph in self._line_glyphs(
-            self._clean(box, boxed_digits=True)[1], box, boxed_digits=True
-        ):
-            tall = sorted((int(stats[i, 0]), i) for i in range(1, n) if stats[i, cv2.CC_STAT_HEIGHT] >= 0.8 * glyph)
-            for _, i in tall:
-                x, y, w, h = (int(v) for v in stats[i, :4])
-                out.append(_opened_ring(labels[y : y + h, x : x + w] == i))
-        return out
+        ink = self._clean(box, boxed_digits=True)[1]
+        return [_opened_ring(glyph) for glyph in self._full_glyphs(ink, box, boxed_digits=True)]
 
     def _glyphs_shaped(self, box: Box, shape: Callable[[NDArray[np.bool_]], bool], *, widest: float) -> int:
         """How many full-height glyphs of the box's cleaned ink, at most `widest` times as wide
         as tall, have `shape`."""
-        count = 0
-        for n, labels, stats, glyph in self._line_glyphs(self.ink(box), box):
-            for i in range(1, n):
+        glyphs = self._full_glyphs(self.ink(box), box)
+        return sum(shape(glyph) for glyph in glyphs if glyph.shape[1] <= widest * glyph.shape[0])
+
+    def _full_glyphs(self, ink: Gray | None, box: Box, *, boxed_digits: bool = False) -> Iterator[NDArray[np.bool_]]:
+        """The components of `ink` 0.8 of their line's glyph height or taller, each as its own
+        mask, left to right and line by line (`_line_glyphs`)."""
+        for n, labels, stats, glyph in self._line_glyphs(ink, box, boxed_digits=boxed_digits):
+            tall = sorted((int(stats[i, 0]), i) for i in range(1, n) if stats[i, cv2.CC_STAT_HEIGHT] >= 0.8 * glyph)
+            for _, i in tall:
                 x, y, w, h = (int(v) for v in stats[i, :4])
-                if h >= 0.8 * glyph and w <= widest * h:
-                    count += shape(labels[y : y + h, x : x + w] == i)
-        return count
+                yield labels[y : y + h, x : x + w] == i
 
     def _line_glyphs(
         self, ink: Gray | None, box: Box, *, boxed_digits: bool = False

@@ -1193,13 +1193,15 @@ def read_nik(
     # blurred 0 as 6 alike, sure, "317363..." (seed 5's 150-dpi list; Jakarta Barat has the
     # districts 01-08). The table lags behind new kecamatan, so such a NIK is only in doubt.
     agreed = len(readings) == 2 and readings[0][0] == readings[1][0]
-    # A 0 broken open on one side reads 6 to every engine: a 6 where the ink has such a ring is
+    # A 0 broken open on its right reads 6 to every engine: a 6 where the ink has such a ring is
     # never sure, however the engines agree
     rings = functools.cache(lambda: reader.opened_rings(box))
 
     def ring_read_six(nik: str) -> bool:
         # The ring's digit: the one of its place among the glyphs where each glyph is a digit;
         # where print ran digits together (or a digit fell apart), one of as many after (before)
+        if "6" not in nik:
+            return False  # (the glyphs not looked at)
         found = rings()
         merged = len(nik) - len(found)
         return any(
@@ -1210,7 +1212,7 @@ def read_nik(
         agreed
         and min(c for _, c in readings) >= SURE
         and district_known(readings[0][0])
-        and not ("6" in readings[0][0] and ring_read_six(readings[0][0]))
+        and not ring_read_six(readings[0][0])
     ):
         return readings[0][0], min(c for _, c in readings)
     seen = reader.witness_read(box, charset=DIGITS, boxed_digits=True)
