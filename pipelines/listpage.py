@@ -39,7 +39,7 @@ from pipelines.engines.base import OcrText
 from pipelines.nik import district_known, is_valid_nik, matches_printed
 from pipelines.normalize import DIGIT_FIXES, extract_nik, nfkc, parse_birth_detail, parse_sex
 from pipelines.signature import STAMP_MARGIN, Circle, all_taken_off, blank_stamps, check_signature, under_stamp
-from pipelines.table import Grid, components, find_grid
+from pipelines.table import Grid, binarize, components, find_grid
 
 Gray = NDArray[np.uint8]
 
@@ -150,6 +150,8 @@ def find_layout(gray: Gray, reader: CellReader, grid: Grid | None = None) -> Lis
     if best is None:
         return None
     row, columns = best
+    if grid.cols > len(COLUMNS):
+        grid, columns = _header_columns(gray, grid, row, columns)
     standard = _standard(grid, columns)
     if not standard and not ({"nik", "name"} <= columns.keys() and len(columns) >= 3):
         return None
@@ -157,6 +159,30 @@ def find_layout(gray: Gray, reader: CellReader, grid: Grid | None = None) -> Lis
         for i, key in enumerate(COLUMNS):
             columns.setdefault(key, (i, i + 1))
     return ListLayout(grid, row, columns)
+
+
+HEADER_CROSSED = 0.2  # of the header row's height: a column line crosses it over more
+
+
+def _header_columns(
+    gray: Gray, grid: Grid, header_row: int, columns: dict[str, tuple[int, int]]
+) -> tuple[Grid, dict[str, tuple[int, int]]]:
+    """The grid without the lines that stop at the header row, and the columns on it. Every
+    column of the form has its header cell; NIK digit boxes whose sides line up from row to row
+    run down the body alone (seed 53's bilevel 200-dpi list turned 270: the first four boxes'
+    sides passed for four columns, the NIK column began at the fifth digit, and its 25 NIKs were
+    read twelve digits long). A line between two columns whose headers were read is kept."""
+    top, bottom = grid.ys[header_row], grid.ys[header_row + 1]
+    d = grid.line_width + 1
+    band = binarize(gray[top:bottom, :])[d : max(d + 1, bottom - top - d)] > 0
+    starts, ends = {a for a, _ in columns.values()}, {b for _, b in columns.values()}
+    edges = {grid.xs[i] for i in starts & ends} | {grid.xs[0], grid.xs[-1]}
+    kept = [x for x in grid.xs if x in edges or band[:, max(0, x - 2) : x + 3].any(axis=1).mean() > HEADER_CROSSED]
+    if len(kept) == len(grid.xs):
+        return grid, columns
+    merged = Grid(tuple(kept), grid.ys, grid.line_width)
+    at = [sum(k <= x for k in kept) - 1 for x in grid.xs]  # the merged column each old line opens
+    return merged, {key: (at[a], at[b] + (grid.xs[b] not in kept)) for key, (a, b) in columns.items()}
 
 
 # ---- rows ------------------------------------------------------------------------------------------

@@ -220,3 +220,47 @@ def test_an_empty_short_row_under_the_header_is_the_column_number_row(number_row
     cols = {"no": (0, 1), "name": (1, 2), "nik": (2, 3), "birth": (3, 4)}
     reader = OcrCellReader(page, _Unread(), ruled=True)  # type: ignore[arg-type]
     assert _first_body_row(reader, grid, 0, cols) == first
+
+
+class _HeaderWords:
+    """Reads the header row's cells of `_table` by where they lie (NO, NAMA, NIK, TTL, L/P)."""
+
+    def __init__(self, height: int) -> None:
+        self.height = height
+        self.words = {150: "NO", 400: "NAMA", 750: "NIK", 950: "TEMPAT/TGL LAHIR", 1250: "L/P"}
+
+    def read(self, box: tuple[int, int, int, int], **_: object) -> object:
+        from pipelines.engines.base import OcrText
+
+        x0, y0, x1, _y1 = box
+        said = [w for x, w in self.words.items() if x0 <= x < x1] if y0 < 180 else []
+        return OcrText(" ".join(said), 0.99)
+
+    def ink_width(self, box: tuple[int, int, int, int], **_: object) -> float:
+        return 0.0
+
+
+def test_digit_box_lines_that_stop_at_the_header_are_no_columns() -> None:
+    # seed 53's bilevel 200-dpi list, turned 270 and found header down: the sides of the first
+    # four digit boxes ran from row to row and crossed the top (body) row; too few to tell the
+    # header by, they stood as columns, and the NIK column began at the fifth digit
+    from pipelines.listpage import find_layout
+
+    page = _table(False)
+    for x in (610, 628, 646, 664, 682):
+        page[180:982, x : x + 2] = 0
+    view = np.ascontiguousarray(page[::-1, ::-1])
+    grid = find_grid(view)
+    assert grid is not None and grid.cols == 10  # five digit-box lines cross the top row
+    grid = grid.turned(view.shape[1], view.shape[0])
+    layout = find_layout(page, _HeaderWords(page.shape[0]), grid)  # type: ignore[arg-type]
+    assert layout is not None
+    nik = layout.grid.span(3, *layout.columns["nik"])
+    assert abs(nik[0] - 601) <= 4 and abs(nik[2] - 901) <= 4, (layout.grid.xs, layout.columns)
+    assert layout.grid.cols == 5
+    assert {k: layout.columns[k] for k in ("no", "name", "birth", "sex")} == {
+        "no": (0, 1),
+        "name": (1, 2),
+        "birth": (3, 4),
+        "sex": (4, 5),
+    }
