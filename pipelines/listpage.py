@@ -64,6 +64,7 @@ WITNESS_FLOOR = 0.8  # the witness's weakest digit, for its agreement to count (
 # ... and on the digits two Tesseract readings dispute, which it decides: it read a 6 as 5 at 0.82,
 # as one Tesseract reading did (seed 3's 150-dpi letter #16)
 WITNESS_DECIDES = 0.9
+EIGHT_SLACK = 0.25  # of a digit's width: a glyph's centre this near a digit's edge may be either digit's
 # No digit whitelist for the NIK: with one, Tesseract turns a 7 it is unsure of (it would say
 # "/") into a confident 1. Unrestricted, the doubt shows as a non-digit and the NIK is unreadable.
 NIK_CHARSET: str | None = None
@@ -1234,16 +1235,33 @@ def read_nik(
             "6" in nik[max(0, i + min(0, merged)) : i + max(0, merged) + 1] for i, ring in enumerate(found) if ring
         )
 
+    # An 8 that blur made narrow reads 9 to both models: a 9 at the place of a glyph with an 8's
+    # two bowls is never sure either
+    eights = functools.cache(lambda: reader.eights(box))
+
+    def eight_read_nine(nik: str) -> bool:
+        # (its digit: the one at its place, either where it lies near a digit's edge; a window
+        # of three took the 9s beside 8s, "1989", of right NIKs)
+        places = [at * len(nik) for at in eights()] if "9" in nik else []
+        return any("9" in nik[int(max(0.0, p - EIGHT_SLACK)) : int(p + EIGHT_SLACK) + 1] for p in places)
+
     if (
         agreed
         and min(c for _, c in readings) >= SURE
         and district_known(readings[0][0])
         and not ring_read_six(readings[0][0])
+        and not eight_read_nine(readings[0][0])
     ):
         return readings[0][0], min(c for _, c in readings)
     seen = reader.witness_read(box, charset=DIGITS, boxed_digits=True)
     witnessed = extract_nik(seen.text)[0] if seen is not None else None
-    if seen is not None and witnessed is not None and district_known(witnessed) and not ring_read_six(witnessed):
+    if (
+        seen is not None
+        and witnessed is not None
+        and district_known(witnessed)
+        and not ring_read_six(witnessed)
+        and not eight_read_nine(witnessed)
+    ):
         agreeing = [c for n, c in readings if n == witnessed]
         if agreeing and seen.confidence >= WITNESS_FLOOR and _decides(seen, witnessed, [n for n, _ in readings]):
             return witnessed, 1.0 - (1.0 - max(agreeing)) * (1.0 - seen.confidence)
