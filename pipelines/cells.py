@@ -267,7 +267,7 @@ class OcrCellReader:
         (`_opened_ring`): a 0 that both Tesseract models read 6, sure (seed 73's 200-dpi bilevel
         list: "...903840" read "...903846" at 0.96 and 0.98)."""
         ink = self._clean(box, boxed_digits=True)[1]
-        return [_opened_ring(glyph) for glyph in self._full_glyphs(ink, box, boxed_digits=True)]
+        return [_opened_ring(glyph) for _, _, glyph in self._full_glyphs(ink, box, boxed_digits=True)]
 
     def eights(self, box: Box) -> list[float]:
         """Where the box's digits (cleaned as for a reading of digits, on one line) have a glyph
@@ -276,36 +276,30 @@ class OcrCellReader:
         0..1. Both Tesseract models read a narrow 8 as 9, sure (seed 41's 150-dpi list). Placed
         by where it lies, not counted: blurred digits run together into one glyph."""
         ink = self._clean(box, boxed_digits=True)[1]
-        lines = list(self._line_glyphs(ink, box, boxed_digits=True))
-        if len(lines) != 1:
-            return []
-        n, labels, stats, glyph = lines[0]
-        tall = [i for i in range(1, n) if stats[i, cv2.CC_STAT_HEIGHT] >= 0.8 * glyph]
-        if not tall:
-            return []
-        left = min(int(stats[i, 0]) for i in tall)
-        right = max(int(stats[i, 0] + stats[i, 2]) for i in tall)
-        out = []
-        for i in tall:
-            x, y, w, h = (int(v) for v in stats[i, :4])
-            if _two_bowls(labels[y : y + h, x : x + w] == i):
-                out.append((x + w / 2 - left) / max(1, right - left))
-        return out
+        glyphs = list(self._full_glyphs(ink, box, boxed_digits=True))
+        if not glyphs or glyphs[-1][0] != 0:
+            return []  # none, or more lines than one
+        left = glyphs[0][1]
+        span = max(1, max(x + g.shape[1] for _, x, g in glyphs) - left)
+        return [(x + g.shape[1] / 2 - left) / span for _, x, g in glyphs if _two_bowls(g)]
 
     def _glyphs_shaped(self, box: Box, shape: Callable[[NDArray[np.bool_]], bool], *, widest: float) -> int:
         """How many full-height glyphs of the box's cleaned ink, at most `widest` times as wide
         as tall, have `shape`."""
         glyphs = self._full_glyphs(self.ink(box), box)
-        return sum(shape(glyph) for glyph in glyphs if glyph.shape[1] <= widest * glyph.shape[0])
+        return sum(shape(glyph) for _, _, glyph in glyphs if glyph.shape[1] <= widest * glyph.shape[0])
 
-    def _full_glyphs(self, ink: Gray | None, box: Box, *, boxed_digits: bool = False) -> Iterator[NDArray[np.bool_]]:
-        """The components of `ink` 0.8 of their line's glyph height or taller, each as its own
-        mask, left to right and line by line (`_line_glyphs`)."""
-        for n, labels, stats, glyph in self._line_glyphs(ink, box, boxed_digits=boxed_digits):
+    def _full_glyphs(
+        self, ink: Gray | None, box: Box, *, boxed_digits: bool = False
+    ) -> Iterator[tuple[int, int, NDArray[np.bool_]]]:
+        """The components of `ink` 0.8 of their line's glyph height or taller, each as (its
+        line's number, its left edge in the line, its own mask), left to right and line by line
+        (`_line_glyphs`)."""
+        for line, (n, labels, stats, glyph) in enumerate(self._line_glyphs(ink, box, boxed_digits=boxed_digits)):
             tall = sorted((int(stats[i, 0]), i) for i in range(1, n) if stats[i, cv2.CC_STAT_HEIGHT] >= 0.8 * glyph)
             for _, i in tall:
                 x, y, w, h = (int(v) for v in stats[i, :4])
-                yield labels[y : y + h, x : x + w] == i
+                yield line, x, labels[y : y + h, x : x + w] == i
 
     def _line_glyphs(
         self, ink: Gray | None, box: Box, *, boxed_digits: bool = False
@@ -756,13 +750,11 @@ def _two_bowls(mask: NDArray[np.bool_]) -> bool:
     h, w = mask.shape
     if h < 8 or not 0.35 * h <= w <= 0.9 * h:
         return False
-    padded = np.pad(~mask, 1, constant_values=True)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(u8(padded * 255), connectivity=4)
-    outside = labels[0, 0]
+    _, stats, holes = _holes(mask)
     spans = [
         (int(stats[i, cv2.CC_STAT_TOP]) - 1, int(stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT]) - 1)
-        for i in range(1, n)
-        if i != outside and stats[i, cv2.CC_STAT_AREA] >= 2
+        for i in holes
+        if stats[i, cv2.CC_STAT_AREA] >= 2
     ]
     return any(b <= h / 2 + 0.5 for _, b in spans) and any(t >= h / 2 - 0.5 for t, _ in spans)
 
@@ -778,14 +770,21 @@ def _sealed_right(hole: NDArray[np.bool_], added: NDArray[np.bool_]) -> bool:
 def _tall_holes(mask: NDArray[np.bool_], wide: float) -> list[NDArray[np.bool_]]:
     """The holes `mask`'s ink encloses that are RING_TALL of its height and `wide` of its width."""
     h, w = mask.shape
+    labels, stats, holes = _holes(mask)
+    return [
+        labels[1:-1, 1:-1] == i
+        for i in holes
+        if stats[i, cv2.CC_STAT_HEIGHT] >= RING_TALL * h and stats[i, cv2.CC_STAT_WIDTH] >= wide * w
+    ]
+
+
+def _holes(mask: NDArray[np.bool_]) -> tuple[NDArray[np.int32], NDArray[np.int32], list[int]]:
+    """(labels, stats, the labels of the holes) of the blank of `mask` padded by a pixel: the
+    pieces of blank (4-connected) that its ink encloses, in padded coordinates."""
     padded = np.pad(~mask, 1, constant_values=True)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(u8(padded * 255), connectivity=4)
     outside = labels[0, 0]
-    return [
-        labels[1:-1, 1:-1] == i
-        for i in range(1, n)
-        if i != outside and stats[i, cv2.CC_STAT_HEIGHT] >= RING_TALL * h and stats[i, cv2.CC_STAT_WIDTH] >= wide * w
-    ]
+    return np.asarray(labels, np.int32), np.asarray(stats, np.int32), [i for i in range(1, n) if i != outside]
 
 
 def _one_run(region: NDArray[np.bool_]) -> bool:
