@@ -272,16 +272,26 @@ class OcrCellReader:
     def eights(self, box: Box) -> list[float]:
         """Where the box's digits (cleaned as for a reading of digits, on one line) have a glyph
         that encloses a hole in its upper half and one in its lower half (`_two_bowls`), as an 8
-        does and a 9 does not: each such glyph's centre along the line of full-height glyphs,
-        0..1. Both Tesseract models read a narrow 8 as 9, sure (seed 41's 150-dpi list). Placed
-        by where it lies, not counted: blurred digits run together into one glyph."""
+        does and a 9 does not: each such glyph's centre along the line, 0..1, in even shares of
+        its groups (four of four digits, or one digit a box, apart by gaps GROUP_GAP of the
+        glyphs' height, else the line as one). Both Tesseract models read a narrow 8 as 9, sure
+        (seed 41's 150-dpi list). Placed by where it lies, not counted: blurred digits run
+        together into one glyph."""
         ink = self._clean(box, boxed_digits=True)[1]
         glyphs = list(self._full_glyphs(ink, box, boxed_digits=True))
         if not glyphs or glyphs[-1][0] != 0:
             return []  # none, or more lines than one
-        left = glyphs[0][1]
-        span = max(1, max(x + g.shape[1] for _, x, g in glyphs) - left)
-        return [(x + g.shape[1] / 2 - left) / span for _, x, g in glyphs if _two_bowls(g)]
+        spans = [(x, x + g.shape[1]) for _, x, g in glyphs]
+        gap = GROUP_GAP * float(np.median([g.shape[0] for _, _, g in glyphs]))
+        cuts = [i for i in range(1, len(spans)) if spans[i][0] - spans[i - 1][1] >= gap]
+        groups = [0, *cuts, len(spans)] if len(cuts) in (3, 15) else [0, len(spans)]
+        out = []
+        for k, (a, b) in enumerate(itertools.pairwise(groups)):
+            left, right = spans[a][0], spans[b - 1][1]
+            for (x0, x1), (_, _, glyph) in zip(spans[a:b], glyphs[a:b], strict=True):
+                if _two_bowls(glyph):
+                    out.append((k + ((x0 + x1) / 2 - left) / max(1, right - left)) / (len(groups) - 1))
+        return out
 
     def _glyphs_shaped(self, box: Box, shape: Callable[[NDArray[np.bool_]], bool], *, widest: float) -> int:
         """How many full-height glyphs of the box's cleaned ink, at most `widest` times as wide
@@ -744,19 +754,27 @@ def _opened_ring(mask: NDArray[np.bool_]) -> bool:
     )
 
 
+GROUP_GAP = 0.4  # of a digit's height: a gap this wide parts a NIK's groups of four (or its boxes)
+BOWL_MATCH = 0.5  # an 8's bowls are alike in height (3 and 4 px of 13); a 9's tail curled shut holds a sliver
+
+
 def _two_bowls(mask: NDArray[np.bool_]) -> bool:
-    """Whether one digit's ink encloses a hole wholly above its middle and one wholly below it
-    (an 8; a 9's tail and a 6's top stroke enclose nothing)."""
+    """Whether one digit's ink encloses a hole wholly above its middle and one wholly below it,
+    the shorter at least BOWL_MATCH of the taller's height and 2 px (an 8). A 6's top stroke and
+    a 9's tail enclose nothing, or where they curl shut a sliver: a 9 of seed 7's 150-dpi list,
+    its tail shut on a hole two pixels high under a bowl of five."""
     h, w = mask.shape
     if h < 8 or not 0.35 * h <= w <= 0.9 * h:
         return False
     _, stats, holes = _holes(mask)
-    spans = [
-        (int(stats[i, cv2.CC_STAT_TOP]) - 1, int(stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT]) - 1)
-        for i in holes
-        if stats[i, cv2.CC_STAT_AREA] >= 2
-    ]
-    return any(b <= h / 2 + 0.5 for _, b in spans) and any(t >= h / 2 - 0.5 for t, _ in spans)
+    upper = lower = 0
+    for i in holes:
+        top, tall = int(stats[i, cv2.CC_STAT_TOP]) - 1, int(stats[i, cv2.CC_STAT_HEIGHT])
+        if top + tall <= h / 2 + 0.5:
+            upper = max(upper, tall)
+        elif top >= h / 2 - 0.5:
+            lower = max(lower, tall)
+    return min(upper, lower) >= max(2.0, BOWL_MATCH * max(upper, lower))
 
 
 def _sealed_right(hole: NDArray[np.bool_], added: NDArray[np.bool_]) -> bool:

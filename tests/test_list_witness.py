@@ -298,15 +298,36 @@ _NARROW_EIGHT = """
 """
 
 
+# A 9 of seed 7's 150-dpi list ("0619", a mono font), its tail curled shut on a sliver of a hole
+_CURLED_NINE = """
+..#####..
+.#######.
+###...##.
+##....##.
+##....###
+##....###
+###..####
+.########
+..######.
+.#....##.
+.##..###.
+.######..
+...##....
+"""
+
+
 def test_an_eight_has_two_bowls_and_a_nine_one() -> None:
     from pipelines.cells import _two_bowls
 
-    eight = np.array([[ch == "#" for ch in row] for row in _NARROW_EIGHT.split()])
+    eight, curled = (
+        np.array([[ch == "#" for ch in row] for row in glyph.split()]) for glyph in (_NARROW_EIGHT, _CURLED_NINE)
+    )
     assert _two_bowls(eight)
     nine = eight.copy()
     nine[8:11, :2] = False  # its tail open at the lower left
     assert not _two_bowls(nine)
     assert not _two_bowls(eight[::-1][:7])  # half an 8: one bowl
+    assert not _two_bowls(curled)
 
 
 @pytest.mark.parametrize("family", ["sans", "serif", "dejavu"])
