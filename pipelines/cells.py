@@ -755,26 +755,30 @@ def _opened_ring(mask: NDArray[np.bool_]) -> bool:
 
 
 GROUP_GAP = 0.4  # of a digit's height: a gap this wide parts a NIK's groups of four (or its boxes)
-BOWL_MATCH = 0.5  # an 8's bowls are alike in height (3 and 4 px of 13); a 9's tail curled shut holds a sliver
+BOWL_MATCH = 0.5  # an 8's bowls are alike (3 and 4 px of 13 high; 11 and 16 px); a 9's tail curled shut holds a sliver
 
 
 def _two_bowls(mask: NDArray[np.bool_]) -> bool:
     """Whether one digit's ink encloses a hole wholly above its middle and one wholly below it,
-    the shorter at least BOWL_MATCH of the taller's height and 2 px (an 8). A 6's top stroke and
-    a 9's tail enclose nothing, or where they curl shut a sliver: a 9 of seed 7's 150-dpi list,
-    its tail shut on a hole two pixels high under a bowl of five."""
+    alike: the smaller at least BOWL_MATCH of the larger in height and in area, and 2 px high
+    (an 8). A 6's top stroke and a 9's tail enclose nothing, or where they curl shut a sliver:
+    9s of seed 7's 150-dpi list, their tails shut on holes of 5 and 6 px under bowls of 16 and
+    17 (and 3 px high under 5: by height alone, one passed for an 8)."""
     h, w = mask.shape
     if h < 8 or not 0.35 * h <= w <= 0.9 * h:
         return False
     _, stats, holes = _holes(mask)
-    upper = lower = 0
+    upper, lower = (0, 0), (0, 0)  # the largest hole of each half: (area, height)
     for i in holes:
         top, tall = int(stats[i, cv2.CC_STAT_TOP]) - 1, int(stats[i, cv2.CC_STAT_HEIGHT])
+        hole = (int(stats[i, cv2.CC_STAT_AREA]), tall)
         if top + tall <= h / 2 + 0.5:
-            upper = max(upper, tall)
+            upper = max(upper, hole)
         elif top >= h / 2 - 0.5:
-            lower = max(lower, tall)
-    return min(upper, lower) >= max(2.0, BOWL_MATCH * max(upper, lower))
+            lower = max(lower, hole)
+    return min(upper[1], lower[1]) >= 2 and all(
+        min(a, b) >= BOWL_MATCH * max(a, b) for a, b in zip(upper, lower, strict=True)
+    )
 
 
 def _sealed_right(hole: NDArray[np.bool_], added: NDArray[np.bool_]) -> bool:

@@ -316,6 +316,28 @@ _CURLED_NINE = """
 """
 
 
+# Another 9 of that list ("...7795872"), its tail shut lower down on a hole of 5 px
+_SHUT_NINE = """
+..######..
+.#######..
+.##...###.
+###....##.
+###....##.
+.##...####
+.###..####
+..#######.
+...##.###.
+.##...###.
+.###.###..
+..#####...
+....#.....
+"""
+
+
+def _mask(glyph: str) -> np.ndarray:
+    return np.array([[ch == "#" for ch in row] for row in glyph.split()])
+
+
 def test_an_eight_has_two_bowls_and_a_nine_one() -> None:
     from pipelines.cells import _two_bowls
 
@@ -328,6 +350,7 @@ def test_an_eight_has_two_bowls_and_a_nine_one() -> None:
     assert not _two_bowls(nine)
     assert not _two_bowls(eight[::-1][:7])  # half an 8: one bowl
     assert not _two_bowls(curled)
+    assert not _two_bowls(_mask(_SHUT_NINE))  # the same, its sliver 3 px high under a bowl of 5
 
 
 @pytest.mark.parametrize("family", ["sans", "serif", "dejavu"])
