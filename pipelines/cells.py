@@ -273,8 +273,8 @@ class OcrCellReader:
         """Where the box's digits (cleaned as for a reading of digits, on one line) have a glyph
         that encloses a hole in its upper half and one in its lower half (`_two_bowls`), as an 8
         does and a 9 does not: each such glyph's centre along the line, 0..1, in even shares of
-        its groups (four of four digits, or one digit a box, apart by gaps GROUP_GAP of the
-        glyphs' height, else the line as one). Both Tesseract models read a narrow 8 as 9, sure
+        its groups (four alike of four digits, or one digit a box, apart by wide gaps; else the
+        line as one). Both Tesseract models read a narrow 8 as 9, sure
         (seed 41's 150-dpi list). Placed by where it lies, not counted: blurred digits run
         together into one glyph."""
         ink = self._clean(box, boxed_digits=True)[1]
@@ -282,9 +282,17 @@ class OcrCellReader:
         if not glyphs or glyphs[-1][0] != 0:
             return []  # none, or more lines than one
         spans = [(x, x + g.shape[1]) for _, x, g in glyphs]
-        gap = GROUP_GAP * float(np.median([g.shape[0] for _, _, g in glyphs]))
-        cuts = [i for i in range(1, len(spans)) if spans[i][0] - spans[i - 1][1] >= gap]
-        groups = [0, *cuts, len(spans)] if len(cuts) in (3, 15) else [0, len(spans)]
+        gaps = [spans[i][0] - spans[i - 1][1] for i in range(1, len(spans))]
+        wide = max(
+            GROUP_GAP * float(np.median([g.shape[0] for _, _, g in glyphs])), GROUP_GAPS * float(np.median(gaps or [0]))
+        )
+        cuts = [i for i, gap in enumerate(gaps, start=1) if gap >= wide]
+        groups = [0, *cuts, len(spans)]
+        widths = [spans[b - 1][1] - spans[a][0] for a, b in itertools.pairwise(groups)]
+        if len(cuts) not in (3, 15) or max(widths) > GROUPS_ALIKE * min(widths):
+            # (a digit broken into specks leaves a gap too: seed 7's 150-dpi bilevel list, where
+            # three such gaps parted groups 15, 8, 76 and 26 px wide, and an 8 was placed at a 9)
+            groups = [0, len(spans)]
         out = []
         for k, (a, b) in enumerate(itertools.pairwise(groups)):
             left, right = spans[a][0], spans[b - 1][1]
@@ -754,16 +762,21 @@ def _opened_ring(mask: NDArray[np.bool_]) -> bool:
     )
 
 
-GROUP_GAP = 0.4  # of a digit's height: a gap this wide parts a NIK's groups of four (or its boxes)
-BOWL_MATCH = 0.5  # an 8's bowls are alike (3 and 4 px of 13 high; 11 and 16 px); a 9's tail curled shut holds a sliver
+# A gap parts a NIK's groups of four (or its boxes) from GROUP_GAP of the digits' height and
+# GROUP_GAPS times the usual gap between its glyphs (seed 2026's 150-dpi letter: digits 18 px
+# high, 1-3 px apart, 6-8 px between groups)
+GROUP_GAP = 0.25
+GROUP_GAPS = 2.5
+GROUPS_ALIKE = 1.3  # the widest group at most this many times the narrowest: groups of four digits alike
+BOWL_MATCH = 0.6  # an 8's bowls are alike (3, 4 px high of 13; 11, 16 px); a 9's tail curled shut: half its bowl
 
 
 def _two_bowls(mask: NDArray[np.bool_]) -> bool:
     """Whether one digit's ink encloses a hole wholly above its middle and one wholly below it,
     alike: the smaller at least BOWL_MATCH of the larger in height and in area, and 2 px high
     (an 8). A 6's top stroke and a 9's tail enclose nothing, or where they curl shut a sliver:
-    9s of seed 7's 150-dpi list, their tails shut on holes of 5 and 6 px under bowls of 16 and
-    17 (and 3 px high under 5: by height alone, one passed for an 8)."""
+    9s of seed 7's and seed 11's 150-dpi lists, their tails shut on holes of 5, 6 and 7 px under
+    bowls of 16, 17 and 14 (3 px high under 5: by height alone, they passed for 8s)."""
     h, w = mask.shape
     if h < 8 or not 0.35 * h <= w <= 0.9 * h:
         return False

@@ -334,6 +334,24 @@ _SHUT_NINE = """
 """
 
 
+# A 9 of seed 11's 150-dpi list ("...3749846"), its tail shut on a hole half its bowl's area
+_HALF_SHUT_NINE = """
+..#####..
+.######..
+###..###.
+##....##.
+##....##.
+###...###
+####.####
+.#######.
+..##.###.
+.#....##.
+.##..##..
+.######..
+...##....
+"""
+
+
 def _mask(glyph: str) -> np.ndarray:
     return np.array([[ch == "#" for ch in row] for row in glyph.split()])
 
@@ -351,6 +369,7 @@ def test_an_eight_has_two_bowls_and_a_nine_one() -> None:
     assert not _two_bowls(eight[::-1][:7])  # half an 8: one bowl
     assert not _two_bowls(curled)
     assert not _two_bowls(_mask(_SHUT_NINE))  # the same, its sliver 3 px high under a bowl of 5
+    assert not _two_bowls(_mask(_HALF_SHUT_NINE))  # a hole of 7 px under a bowl of 14
 
 
 @pytest.mark.parametrize("family", ["sans", "serif", "dejavu"])
