@@ -1245,23 +1245,15 @@ def read_nik(
         places = [at * len(nik) for at in eights()] if "9" in nik else []
         return any("9" in nik[int(max(0.0, p - EIGHT_SLACK)) : int(p + EIGHT_SLACK) + 1] for p in places)
 
-    if (
-        agreed
-        and min(c for _, c in readings) >= SURE
-        and district_known(readings[0][0])
-        and not ring_read_six(readings[0][0])
-        and not eight_read_nine(readings[0][0])
-    ):
+    def misshapen(nik: str) -> bool:  # a digit the ink's shape says was misread
+        return ring_read_six(nik) or eight_read_nine(nik)
+
+    sure = agreed and min(c for _, c in readings) >= SURE
+    if sure and district_known(readings[0][0]) and not misshapen(readings[0][0]):
         return readings[0][0], min(c for _, c in readings)
     seen = reader.witness_read(box, charset=DIGITS, boxed_digits=True)
     witnessed = extract_nik(seen.text)[0] if seen is not None else None
-    if (
-        seen is not None
-        and witnessed is not None
-        and district_known(witnessed)
-        and not ring_read_six(witnessed)
-        and not eight_read_nine(witnessed)
-    ):
+    if seen is not None and witnessed is not None and district_known(witnessed) and not misshapen(witnessed):
         agreeing = [c for n, c in readings if n == witnessed]
         if agreeing and seen.confidence >= WITNESS_FLOOR and _decides(seen, witnessed, [n for n, _ in readings]):
             return witnessed, 1.0 - (1.0 - max(agreeing)) * (1.0 - seen.confidence)
