@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pipelines.engines.base import OcrEngine, OcrLine, OcrText
+from pipelines.nik import NIK_LENGTH
 from pipelines.pages import TextWord
 from pipelines.table import components, horizontal_lines, labels_in, morph, runs, spread, u8, vertical_lines
 from pipelines.textlayer import words_in
@@ -232,17 +233,35 @@ class OcrCellReader:
         speck that passes for one makes doubt, not a wrong name. The ink is taken before specks
         are dropped: at 150 dpi an apostrophe can be 1 x 3 px (seed 3: NI'MAH read NIMAH by all
         three engines, sure)."""
-        count = 0
+        return len(self.high_mark_places(box))
+
+    def high_mark_places(self, box: Box) -> list[tuple[int, int, float, bool, bool]]:
+        """Each of the `high_marks` as (its line's number, how many of the line's letters stand
+        left of it, its centre along the letters from 0 at the first's left edge to 1 at the
+        last's right, whether the letter just left of it is a bare stem, whether the one just
+        right of it is): the letters are the components a glyph tall or nearly, by their
+        centres; a stem is at most STEM_WIDE times as wide as tall (an I, not a T)."""
+        places = []
         self._clean(box, boxed_digits=False)  # (keeps the ink before specks were dropped)
-        for n, _, stats, glyph in self._line_glyphs(self._unspecked.get(box), box):
-            tops = [int(stats[i, cv2.CC_STAT_TOP]) for i in range(1, n) if stats[i, cv2.CC_STAT_HEIGHT] >= 0.6 * glyph]
-            cap_top = float(np.median(tops)) if tops else 0.0
+        for line, (n, _, stats, glyph) in enumerate(self._line_glyphs(self._unspecked.get(box), box)):
+            tall = [i for i in range(1, n) if stats[i, cv2.CC_STAT_HEIGHT] >= 0.6 * glyph]
+            cap_top = float(np.median([int(stats[i, cv2.CC_STAT_TOP]) for i in tall])) if tall else 0.0
+            letters = sorted(
+                (float(stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH] / 2), _bare_stem(stats[i]))
+                for i in tall
+            )
+            centres = [c for c, _ in letters]
+            first = min((int(stats[i, cv2.CC_STAT_LEFT]) for i in tall), default=0)
+            last = max((int(stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH]) for i in tall), default=1)
             for i in range(1, n):
-                _, y, w, h, area = (int(v) for v in stats[i, :5])
+                x, y, w, h, area = (int(v) for v in stats[i, :5])
                 upright = max(3.0, 0.2 * glyph) <= h < 0.5 * glyph and w <= h and area >= 3
                 if upright and abs(y - cap_top) <= 0.12 * glyph:
-                    count += 1
-        return count
+                    left = bisect.bisect_left(centres, x + w / 2)
+                    before = left > 0 and letters[left - 1][1]
+                    after = left < len(letters) and letters[left][1]
+                    places.append((line, left, (x + w / 2 - first) / max(1, last - first), before, after))
+        return places
 
     def flagged_stems(self, box: Box) -> int:
         """Glyphs that are a stem with ink beside its top on one side only: an I with a speck
@@ -275,18 +294,32 @@ class OcrCellReader:
         does and a 9 does not: each such glyph's centre along the line, 0..1, in even shares of
         its groups (four alike of four digits, or one digit a box, apart by wide gaps; else the
         line as one). Both Tesseract models read a narrow 8 as 9, sure
-        (seed 41's 150-dpi list). Placed by where it lies, not counted: blurred digits run
-        together into one glyph."""
+        (seed 41's 150-dpi list). Sixteen glyphs are one a digit, and each is placed by its
+        number; else by where it lies: blurred digits run together into one glyph."""
         ink = self._clean(box, boxed_digits=True)[1]
         glyphs = list(self._full_glyphs(ink, box, boxed_digits=True))
         if not glyphs or glyphs[-1][0] != 0:
             return []  # none, or more lines than one
+        height = float(np.median([g.shape[0] for _, _, g in glyphs]))
+        # the digits are what follows the last word's gap: a letter's NIK box can take in its
+        # label's end (seed 23's 150-dpi letter 32: 16 glyphs of "(NIK)" and more, 51 px before
+        # the digits, 17 px high), and 32 glyphs as one line placed its 8s two digits off
+        apart = [glyphs[i][1] - _right(glyphs[i - 1]) for i in range(1, len(glyphs))]
+        word = max(WORD_GAP * height, WORD_GAPS * float(np.median(apart or [0])))  # (not a row of boxes' gaps)
+        starts = [i for i, gap in enumerate(apart, start=1) if gap >= word]
+        glyphs = glyphs[starts[-1] :] if starts else glyphs
+        if len(glyphs) == NIK_LENGTH:  # one glyph a digit: its place is its number
+            return [(i + 0.5) / NIK_LENGTH for i, (_, _, glyph) in enumerate(glyphs) if _two_bowls(glyph)]
         spans = [(x, x + g.shape[1]) for _, x, g in glyphs]
         gaps = [spans[i][0] - spans[i - 1][1] for i in range(1, len(spans))]
-        wide = max(
-            GROUP_GAP * float(np.median([g.shape[0] for _, _, g in glyphs])), GROUP_GAPS * float(np.median(gaps or [0]))
-        )
+        least = GROUP_GAP * height
+        wide = max(least, GROUP_GAPS * float(np.median(gaps or [0])))
         cuts = [i for i, gap in enumerate(gaps, start=1) if gap >= wide]
+        widest = sorted(gaps, reverse=True)
+        if len(cuts) not in (3, 15) and len(widest) > 3 and widest[2] >= max(least, GROUPS_APART * widest[3]):
+            # (digits 2-6 px apart at 300 dpi, their groups 9-13: seed 17's list, where the
+            # median gap, 4 px, hid a group gap of 9 and an 8 was placed half a digit off, at a 9)
+            cuts = sorted(sorted(range(1, len(spans)), key=lambda i: gaps[i - 1], reverse=True)[:3])
         groups = [0, *cuts, len(spans)]
         widths = [spans[b - 1][1] - spans[a][0] for a, b in itertools.pairwise(groups)]
         if len(cuts) not in (3, 15) or max(widths) > GROUPS_ALIKE * min(widths):
@@ -767,8 +800,26 @@ def _opened_ring(mask: NDArray[np.bool_]) -> bool:
 # high, 1-3 px apart, 6-8 px between groups)
 GROUP_GAP = 0.25
 GROUP_GAPS = 2.5
+# a gap WORD_GAP digits' heights wide and WORD_GAPS times the usual parts the NIK from text
+# before it on its line (boxed digits stand 1.5 heights apart: seed 43's 150-dpi list)
+WORD_GAP = 1.5
+WORD_GAPS = 2.0
+GROUPS_APART = 1.5  # else the three widest gaps part groups where the third is this many times the fourth
 GROUPS_ALIKE = 1.3  # the widest group at most this many times the narrowest: groups of four digits alike
 BOWL_MATCH = 0.6  # an 8's bowls are alike (3, 4 px high of 13; 11, 16 px); a 9's tail curled shut: half its bowl
+
+
+STEM_WIDE = 0.5  # an I's stem, serifs and all, to its height (a T's bar makes it 0.8 and more)
+
+
+def _bare_stem(stats: NDArray[np.int32]) -> bool:
+    """Whether a component (its `components` stats row) is a bare stem, as an I is."""
+    return bool(stats[cv2.CC_STAT_WIDTH] <= STEM_WIDE * stats[cv2.CC_STAT_HEIGHT])
+
+
+def _right(glyph: tuple[int, int, NDArray[np.bool_]]) -> int:
+    """The right edge of a glyph as `OcrCellReader._full_glyphs` gives it."""
+    return glyph[1] + int(glyph[2].shape[1])
 
 
 def _two_bowls(mask: NDArray[np.bool_]) -> bool:

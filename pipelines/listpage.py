@@ -611,7 +611,8 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
     lines, gaps = reader.gaps(box)
     # An apostrophe that all three engines lost (SA'DULLAH, NI'MAH read so at 150 dpi, sure)
     # still shows in the ink, as a mark at the capitals' top.
-    marks = reader.high_marks(box)
+    places = reader.high_mark_places(box)
+    marks = len(places)
 
     def fits(text: str) -> bool:
         return (
@@ -767,6 +768,13 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
     # A Balinese I or NI run into the next word votes for the two words: "IPUTU" twice and "PUTU"
     # once (a lone I lost beside the label) hold I twice and PUTU three times.
     readings = [split_balinese_prefix(r) or r for r in readings]
+    # An apostrophe's mark no reading has, where one read a T: the I beside the mark, read with
+    # it as a T ("SYAFTI", "SYAFIT" for SYAFI'I; "RIFAT"; "ROBTAH"), votes for the I and the mark
+    along = [mark[1:] for mark in places if mark[0] == 0] if lines == 1 else []
+    readings = [next(iter(apostrophe_for_t(r, along)), r) if r and r.count("'") < marks else r for r in readings]
+    # and a word break read as an apostrophe where the ink has no mark but a clear break: a
+    # space ("INDAH'ASTUTI" by two readings of three, "RINA'NOVITASARI", seeds 47 and 41)
+    readings = [(break_for_mark(r, lines, gaps) if r and not marks else None) or r for r in readings]
     # Texts made of the readings (a word break put back, punctuation tidied) are candidates,
     # but only the engines' readings vote: two made from "SUGIYEM" by its boxes, read so by
     # both Tesseract models, outvoted it with the witness's "SUGI YEM".
@@ -829,6 +837,12 @@ def _likeliness(
     # together ("HJ. RINAMAGDALENA PERTIWI" by both Tesseract models, the witness "RINA MAGDALENA"):
     # its support is one reading less.
     support -= _runs_together(text, readings)
+    # A word most readings hold that the text lacks where they have it, between the same
+    # neighbours, counts against it as a reading would: the average above gains by a weakly
+    # read word dropped (a Balinese I at the cell's edge, read by the first model, the witness
+    # and the third reading, lost by the second: "MADE ASTITI" held 3 readings a word, "I MADE
+    # ASTITI" 2.7).
+    support -= _dropped_words(text, readings)
     # Last, a word's final I that another reading lost (a thin last stroke beside the word
     # break or the cell's edge: "SUWARN", "YUL LESTARI", "SIT ANI PERTIWI"; over the eleven bench
     # sets 4 names more were guessed right so, none less).
@@ -870,6 +884,24 @@ def _break_as_mark(text: str, readings: list[str]) -> bool:
 
 
 _HYPHENED = re.compile(r"([A-Z]{2,})-([A-Z]{2,})")
+
+
+def _dropped_words(text: str, readings: list[str]) -> int:
+    """How many words more than half the readings hold `text` lacks, each where a reading
+    holding it has it: between the two words (or the start or end) that stand side by side in
+    `text`. A word two others were run into is not dropped: its neighbours are not."""
+    held = [[_vote(w) for w in r.split()] for r in readings if r]
+    words = [None, *(_vote(w) for w in text.split()), None]
+    pairs = set(itertools.pairwise(words))
+    dropped = set()
+    for reading in held:
+        for i, word in enumerate(reading):
+            if word in words or 2 * sum(word in r for r in held) <= len(held):
+                continue
+            around = (reading[i - 1] if i else None, reading[i + 1] if i + 1 < len(reading) else None)
+            if around in pairs:
+                dropped.add(word)
+    return len(dropped)
 
 
 def _final_i_lost(text: str, readings: list[str]) -> bool:
@@ -1084,6 +1116,48 @@ def apostrophe_between_is(name: str) -> str | None:
     where the ink has the mark."""
     out = _DOUBLED_I.sub("I'", name)
     return out if out != name else None
+
+
+def apostrophe_for_t(name: str, marks: list[tuple[int, float, bool, bool]]) -> list[str]:
+    """The name with a T that stands where the ink has an apostrophe's mark beside a bare stem
+    read as that I and the mark: an I beside an apostrophe is read T by every engine at 150 and
+    200 dpi (SYAFI'I as "SYAFTI" and "SYAFIT", RIFA'I as "RIFAT", ROBI'AH as "ROBTAH"). `marks`
+    holds for each mark how many letters stand left of it in the ink (the T's letters before it,
+    or one more with its I first, or up to two less where letters before it ran together:
+    "ILHAM RIFAT" at 150 dpi, 7 glyphs before the mark, 9 letters before the T), its place
+    along the ink (within MARK_PLACE of the T's among the text's characters: where many
+    letters ran together, the count alone put a mark of ROBI'AH by RAHMAWATI's T), and whether
+    the letter before it, and the one after it, is a stem. A speck beside a T has a T beside
+    it: RAHMAWATI is no "RAHMAWAI'I". Only the texts a name's punctuation and words allow.
+    Only a guess for the reviewer."""
+    out = []
+    for i, ch in enumerate(name):
+        before = sum(c.isalpha() for c in name[:i])
+        if ch != "T":
+            continue
+        place = (i + 0.5) / len(name)
+        near = [(n, a, b) for n, at, a, b in marks if before - 2 <= n <= before + 1 and abs(at - place) <= MARK_PLACE]
+        # (not where the stem is after the mark alone: a T whose bar broke off on the left is
+        # that too, "RAHMAWAI'I" for RAHMAWATI on seed 47's 150-dpi letter 12; so "SYAFTI" with
+        # its F and I run together into one glyph before the mark stays a T)
+        made = [name[:i] + "I'" + name[i + 1 :]] if any(stem for _, stem, _ in near) else []
+        made += [name[:i] + "'I" + name[i + 1 :]] if any(stem for _, _, stem in near) else []
+        out += [t for t in made if plausible_punctuation(t) and plausible_words(t)]
+    return out
+
+
+MARK_PLACE = 0.15  # a mark's place along the ink and a letter's along the text: proportional print
+
+
+def break_for_mark(name: str, lines: int, gaps: list[float]) -> str | None:
+    """The name with its apostrophes made word breaks where the ink has a clear break
+    (CLEAR_BREAK) that the name's spaces leave unexplained and the breaks would explain
+    (`spaces_agree`), or None. For an ink without an apostrophe's mark: a mark fused with a
+    letter (NI'MAH at 150 dpi) fills its gap, so the name keeps its apostrophe there."""
+    if "'" not in name or not gaps or max(gaps) < CLEAR_BREAK or spaces_agree(name, lines, gaps):
+        return None
+    spaced = " ".join(name.replace("'", " ").split())
+    return spaced if spaces_agree(spaced, lines, gaps) else None
 
 
 LONGEST_WORD = 14  # letters; Javanese names run to 13 (KUSUMANINGRUM), two run together longer

@@ -13,8 +13,11 @@ from pipelines.cells import OcrCellReader
 from pipelines.engines.base import OcrLine, OcrText
 from pipelines.engines.registry import Engines
 from pipelines.listpage import (
+    _dropped_words,
     _likeliness,
     apostrophe_between_is,
+    apostrophe_for_t,
+    break_for_mark,
     plausible_onsets,
     plausible_words,
     printed_slot_number,
@@ -277,6 +280,51 @@ def test_only_an_eight_as_printed_has_two_bowls(family: str, size: int) -> None:
             windows = [digits[int(max(0.0, at * 16 - 0.25)) : int(at * 16 + 0.25) + 1] for at in places]
             assert all("8" in w for w in windows), (text, look, places)
             assert "9" not in "".join(windows) or " " in text, (text, look, places)
+
+
+def _spaced(groups: list[str], extra: list[int], family: str, size: int, look: str) -> np.ndarray:
+    """Digits printed one by one, each followed by its own `extra` px of space (a scan whose
+    digits' spacing varies), blurred or made bilevel as `_digits` does."""
+    font = pil_font(family, False, size)
+    img = Image.new("L", (40 + int(font.getlength("".join(groups))) + sum(extra), 3 * size), 255)
+    draw, x, k = ImageDraw.Draw(img), 20.0, 0
+    for ch in "".join(groups):
+        draw.text((x, size), ch, fill=0, font=font)
+        x, k = x + font.getlength(ch) + extra[k], k + 1
+    if look != "plain":
+        img = img.filter(ImageFilter.GaussianBlur(0.6))
+    gray = np.asarray(img).copy()
+    return np.where(gray < 150, 0, 255).astype(np.uint8) if look == "bilevel" else gray
+
+
+@pytest.mark.parametrize("family", ["sans", "serif", "mono", "narrow", "dejavu"])
+def test_an_eight_is_placed_in_its_group_where_the_digits_spacing_varies(family: str) -> None:
+    # seed 17's 300-dpi list: digits 2-6 px apart, groups 9-13 px apart, two digits touching
+    # (15 glyphs). The median gap hid the 9-px group gap, the line was taken as one and the 8
+    # that begins the last group was placed at the 9 after it: a right NIK doubted
+    digits = "3171060809958912"
+    extra = [2, 1, 2, 12, 0, -4, 0, 8, 1, 1, 1, 10, 0, 2, 2, 0]  # the 6 and 0 of "0608" touch
+    for look in ("plain", "blurred", "bilevel"):
+        gray = _spaced([digits[i : i + 4] for i in range(0, 16, 4)], extra, family, 25, look)
+        places = OcrCellReader(gray, Scripted(), ruled=False).eights((0, 0, gray.shape[1], gray.shape[0]))  # type: ignore[arg-type]
+        assert all(abs(at * 16 - round(at * 16 - 0.5) - 0.5) < 0.25 for at in places), (look, places)
+        assert all(digits[int(at * 16)] == "8" for at in places), (look, places)
+
+
+@pytest.mark.parametrize("family", ["sans", "serif", "dejavu"])
+def test_an_eight_is_placed_among_the_digits_not_the_label_before_them(family: str) -> None:
+    # seed 23's 150-dpi letter 32: the NIK's box took in its label's end, and its 8s, placed
+    # along all 32 glyphs, fell on 9s
+    text = "Kependudukan (NIK)  :   3171031408798977"
+    gray = _digits(text, family, 18)
+    places = OcrCellReader(gray, Scripted(), ruled=False).eights((0, 0, gray.shape[1], gray.shape[0]))  # type: ignore[arg-type]
+    assert sorted(int(at * 16) for at in places) == [9, 12]
+    # digits one a box stand far apart too, their gaps alike: no label before them (seed 43's
+    # 150-dpi list, digits 12 px high 15-18 px apart, where a gap of 18 was taken for one)
+    digits = "3404015307646198"
+    gray = _spaced([digits], [16 + (i % 3) for i in range(16)], family, 18, "plain")
+    places = OcrCellReader(gray, Scripted(), ruled=False).eights((0, 0, gray.shape[1], gray.shape[0]))  # type: ignore[arg-type]
+    assert [int(at * 16) for at in places] == [15]
 
 
 # The last digit of "...636748" on seed 41's 150-dpi list, as its cell was cleaned for a reading
@@ -1036,6 +1084,22 @@ def test_the_guess_keeps_a_words_final_i_another_reading_lost() -> None:
     assert not any(_likeliness("PAIJIO", readings, True, True)[-1:])
 
 
+def test_the_guess_keeps_a_word_most_readings_hold() -> None:
+    """Seed 47's 150-dpi list: a Balinese name's lone I beside the cell's edge, read by the first
+    model and the witness, lost by the second. Without it the other words were held by every
+    reading, so on average better supported."""
+    readings = ["I MADE ASTITI", "MADE ASTITI", "I MADE ASTITI"]
+    for small in (True, False):
+        assert max(readings, key=lambda t: _likeliness(t, readings, True, small)) == "I MADE ASTITI"
+    # a word one reading in three holds is a stamp's ring read as a word: dropped it is not missed
+    readings = ["RATNA LESTARI", "RATNA LESTARI MANAN", "RATNA LESTARI"]
+    assert max(readings, key=lambda t: _likeliness(t, readings, True, True)) == "RATNA LESTARI"
+    # nor is a word two others were run into: its neighbours stand apart there
+    readings = ["SITIENDANG FEBRIANTI", "SITIENDANG FEBRIANTI", "SITI ENDANG FEBRIANTI"]
+    assert _dropped_words("SITI ENDANG FEBRIANTI", readings) == 0
+    assert _dropped_words("ANI DIAN", ["ANI DIAN KURNIASIH", "ANI DIAN KURNIASIH", "ANI DIAN"]) == 1
+
+
 def test_among_texts_as_well_supported_the_guess_takes_the_letters_most_readings_hold() -> None:
     """Seed 5's 150-dpi list: every engine ran RINA ASTUTI together, one with a J for the T;
     the two texts a word break was put back in have no word a reading holds."""
@@ -1058,6 +1122,55 @@ def test_the_guess_puts_back_an_apostrophe_between_two_is_where_the_ink_has_its_
     plain, plain_box = _cell("EKO SYAFII", size=15)  # no mark in the ink: the reading stays
     reader = OcrCellReader(plain, Scripted(lost), ruled=False, check=Scripted(lost), witness=Scripted(lost))  # type: ignore[arg-type]
     assert read_name(reader, plain_box)[0] == "EKO SYAFII"
+
+
+def test_the_guess_reads_an_i_and_its_apostrophe_where_the_engines_read_a_t() -> None:
+    """Seeds 47, 53 and 2026 at 150 and 200 dpi: an I beside an apostrophe read with it as a T
+    ("SYAFTI" and "SYAFIT" for SYAFI'I, "RIFAT", "ROBTAH"), where the ink has the mark."""
+    # (the marks: how many letters stand left of each in the ink, its place along the ink, and
+    # whether the letters either side are stems; in SYAFI'I both are)
+    assert apostrophe_for_t("SYAFTI", [(5, 0.89, True, True)]) == ["SYAFI'I"]
+    # a stem after the mark alone is also a T whose bar broke off on its left (seed 47's letter 12)
+    assert apostrophe_for_t("SYAFTI", [(4, 0.89, False, True)]) == []
+    assert apostrophe_for_t("RAHMAWATI", [(7, 0.57, False, True)]) == []
+    assert apostrophe_for_t("SYAFIT", [(5, 0.88, True, True)]) == ["SYAFI'I"]
+    assert apostrophe_for_t("BAMBANG RIFAT", [(11, 0.96, False, True)]) == ["BAMBANG RIFA'I"]
+    assert apostrophe_for_t("PUTRI ROBTAH", [(8, 0.79, True, False)]) == ["PUTRI ROBI'AH"]
+    assert apostrophe_for_t("TAUFIK SYAFTI", [(10, 0.9, True, True)]) == ["TAUFIK SYAFI'I"]  # not TAUFIK's T
+    assert apostrophe_for_t("SITI", [(3, 0.7, True, True)]) == []  # "SI'II", "SII'I": no name doubles an I
+    assert apostrophe_for_t("SYAFTI", []) == []
+    assert apostrophe_for_t("PERTIWI", [(7, 0.98, False, False)]) == []  # a serif broken off the W
+    # a speck between a T and an I: the T is no stem, and "RAHMAWA'II" doubles an I
+    assert apostrophe_for_t("RAHMAWATI", [(8, 0.85, False, True)]) == []
+    assert apostrophe_for_t("RATNA", [(3, 0.5, False, False)]) == []  # a speck beside the T, no stem by it
+    # ROBI'AH's mark, its letters run together so that the count put it by RAHMAWATI's T
+    assert apostrophe_for_t("RAHMAWATI ROBFAH", [(7, 0.8, True, False)]) == []
+    gray, box = _cell("EKO SYAFI'I", size=15)  # small print: the witness reads every name
+    reader = OcrCellReader(
+        gray,
+        Scripted(("EKO SYAFTI", 0.9)),
+        ruled=False,
+        check=Scripted(("EKO SYAFIT", 0.9)),
+        witness=Scripted(("EKO SYAFTI", 0.8)),
+    )  # type: ignore[arg-type]
+    assert read_name(reader, box) == ("EKO SYAFI'I", 0.5)
+    plain, plain_box = _cell("EKO SYAFTI", size=15)  # no mark in the ink: the reading stays
+    reader = OcrCellReader(
+        plain, Scripted(("EKO SYAFTI", 0.9)), ruled=False, check=Scripted(("EKO SYAFIT", 0.9)), witness=Scripted()
+    )  # type: ignore[arg-type]
+    assert read_name(reader, plain_box)[0] == "EKO SYAFTI"
+
+
+def test_a_word_break_read_as_an_apostrophe_is_a_break_where_the_ink_has_no_mark() -> None:
+    """Seed 47's 150-dpi list: INDAH ASTUTI read "INDAH'ASTUTI" by the first model and the
+    witness; the ink had a clear break (half the line's height) and no mark at the top."""
+    gaps = [0.25, 0.25, 0.08, 0.17, 0.5, 0.17, 0.08, 0.08, 0.08, 0.25]  # the blank runs measured
+    assert break_for_mark("INDAH'ASTUTI", 1, gaps) == "INDAH ASTUTI"
+    assert break_for_mark("INDAH ASTUTI", 1, gaps) is None  # no apostrophe
+    assert break_for_mark("INDAH'ASTUTI", 1, [0.25, 0.08, 0.17, 0.17, 0.08]) is None  # no clear break
+    # an apostrophe fused with its letter leaves no gap: the break the ink has is the space's
+    gaps = [0.1, 0.08, 0.17, 0.1, 0.45, 0.08, 0.1, 0.17]
+    assert break_for_mark("KHOLIFATUN NI'MAH", 1, gaps) is None
 
 
 def test_the_witness_asked_about_the_spacing_is_a_candidate_for_the_guess() -> None:
