@@ -304,14 +304,13 @@ class OcrCellReader:
         # the digits are what follows the last word's gap: a letter's NIK box can take in its
         # label's end (seed 23's 150-dpi letter 32: 16 glyphs of "(NIK)" and more, 51 px before
         # the digits, 17 px high), and 32 glyphs as one line placed its 8s two digits off
-        apart = [glyphs[i][1] - _right(glyphs[i - 1]) for i in range(1, len(glyphs))]
-        word = max(WORD_GAP * height, WORD_GAPS * float(np.median(apart or [0])))  # (not a row of boxes' gaps)
-        starts = [i for i, gap in enumerate(apart, start=1) if gap >= word]
-        glyphs = glyphs[starts[-1] :] if starts else glyphs
-        if len(glyphs) == NIK_LENGTH:  # one glyph a digit: its place is its number
-            return [(i + 0.5) / NIK_LENGTH for i, (_, _, glyph) in enumerate(glyphs) if _two_bowls(glyph)]
         spans = [(x, x + g.shape[1]) for _, x, g in glyphs]
         gaps = [spans[i][0] - spans[i - 1][1] for i in range(1, len(spans))]
+        word = max(WORD_GAP * height, WORD_GAPS * float(np.median(gaps or [0])))  # (not a row of boxes' gaps)
+        start = max((i for i, gap in enumerate(gaps, start=1) if gap >= word), default=0)
+        glyphs, spans, gaps = glyphs[start:], spans[start:], gaps[start:]
+        if len(glyphs) == NIK_LENGTH:  # one glyph a digit: its place is its number
+            return [(i + 0.5) / NIK_LENGTH for i, (_, _, glyph) in enumerate(glyphs) if _two_bowls(glyph)]
         least = GROUP_GAP * height
         wide = max(least, GROUP_GAPS * float(np.median(gaps or [0])))
         cuts = [i for i, gap in enumerate(gaps, start=1) if gap >= wide]
@@ -815,11 +814,6 @@ STEM_WIDE = 0.5  # an I's stem, serifs and all, to its height (a T's bar makes i
 def _bare_stem(stats: NDArray[np.int32]) -> bool:
     """Whether a component (its `components` stats row) is a bare stem, as an I is."""
     return bool(stats[cv2.CC_STAT_WIDTH] <= STEM_WIDE * stats[cv2.CC_STAT_HEIGHT])
-
-
-def _right(glyph: tuple[int, int, NDArray[np.bool_]]) -> int:
-    """The right edge of a glyph as `OcrCellReader._full_glyphs` gives it."""
-    return glyph[1] + int(glyph[2].shape[1])
 
 
 def _two_bowls(mask: NDArray[np.bool_]) -> bool:

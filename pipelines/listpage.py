@@ -1134,10 +1134,9 @@ def apostrophe_for_t(name: str, marks: list[tuple[int, float, bool, bool]]) -> l
     Only a guess for the reviewer."""
     out = []
     for i, ch in enumerate(name):
-        before = sum(c.isalpha() for c in name[:i])
         if ch != "T":
             continue
-        place = (i + 0.5) / len(name)
+        before, place = sum(c.isalpha() for c in name[:i]), (i + 0.5) / len(name)
         near = [(n, a, b) for n, at, a, b in marks if before - 2 <= n <= before + 1 and abs(at - place) <= MARK_PLACE]
         # (not where the stem is after the mark alone: a T whose bar broke off on the left is
         # that too, "RAHMAWAI'I" for RAHMAWATI on seed 47's 150-dpi letter 12; so "SYAFTI" with
