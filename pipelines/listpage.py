@@ -786,8 +786,6 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
     made += [t for t in map(split_balinese_prefix, made) if t]
     if marks:  # an apostrophe's mark in the ink, between two Is that every engine read run together
         made += [t for t in map(apostrophe_between_is, readings + made) if t]
-    if not marks:  # (nor is a text with a break read as a mark a candidate: "RINA'NOVITASARI")
-        made = [t for t in made if t and break_for_mark(t, lines, gaps) is None]
     guess = max((t for t in readings + made if t), key=lambda t: _likeliness(t, readings, fits(t), small))
     return guess, min(first.confidence, 0.5)
 
@@ -1151,19 +1149,14 @@ MARK_PLACE = 0.15  # a mark's place along the ink and a letter's along the text:
 
 
 def break_for_mark(name: str, lines: int, gaps: list[float]) -> str | None:
-    """The name with its apostrophes made word breaks where the ink has more clear breaks
-    (CLEAR_BREAK wide) than the name has spaces within its lines, and the breaks would make up
-    the difference, or None. For an ink without an apostrophe's mark: a mark fused with a letter
-    (NI'MAH at 150 dpi) fills its gap, so the name keeps its apostrophe there. Clear breaks are
-    counted, not ranked against the letter gaps (`spaces_agree`): a wide letter gap beside one
-    ("RINA'NOVITASARI", seed 41's 150-dpi list, its break 0.42 of the line high, a letter gap
-    0.25) leaves the break no less clear."""
-    if "'" not in name or not lines:
+    """The name with its apostrophes made word breaks where the ink has a clear break
+    (CLEAR_BREAK) that the name's spaces leave unexplained and the breaks would explain
+    (`spaces_agree`), or None. For an ink without an apostrophe's mark: a mark fused with a
+    letter (NI'MAH at 150 dpi) fills its gap, so the name keeps its apostrophe there."""
+    if "'" not in name or not gaps or max(gaps) < CLEAR_BREAK or spaces_agree(name, lines, gaps):
         return None
-    clear = sum(gap >= CLEAR_BREAK for gap in gaps)
     spaced = " ".join(name.replace("'", " ").split())
-    inside = lines - 1  # (a line break is a space the blank runs within lines do not show)
-    return spaced if name.count(" ") - inside < clear <= spaced.count(" ") - inside else None
+    return spaced if spaces_agree(spaced, lines, gaps) else None
 
 
 LONGEST_WORD = 14  # letters; Javanese names run to 13 (KUSUMANINGRUM), two run together longer
