@@ -773,7 +773,9 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
     along = [mark[1:] for mark in places if mark[0] == 0] if lines == 1 else []
     readings = [next(iter(apostrophe_for_t(r, along)), r) if r and r.count("'") < marks else r for r in readings]
     # and a word break read as an apostrophe where the ink has no mark but a clear break: a
-    # space ("INDAH'ASTUTI" by two readings of three, "RINA'NOVITASARI", seeds 47 and 41)
+    # space ("INDAH'ASTUTI" by two readings of three, seed 47; not "RINA'NOVITASARI", seed 41, a
+    # wide letter gap beside its break: counting clear breaks instead took real apostrophes
+    # that left a blank as wide for breaks, 12 over the sets)
     readings = [(break_for_mark(r, lines, gaps) if r and not marks else None) or r for r in readings]
     # Texts made of the readings (a word break put back, punctuation tidied) are candidates,
     # but only the engines' readings vote: two made from "SUGIYEM" by its boxes, read so by
