@@ -243,7 +243,7 @@ class OcrCellReader:
         centres; a stem is at most STEM_WIDE times as wide as tall (an I, not a T)."""
         places = []
         self._clean(box, boxed_digits=False)  # (keeps the ink before specks were dropped)
-        for line, (n, _, stats, glyph) in enumerate(self._line_glyphs(self._unspecked.get(box), box)):
+        for line, (n, labels, stats, glyph) in enumerate(self._line_glyphs(self._unspecked.get(box), box)):
             tall = [i for i in range(1, n) if stats[i, cv2.CC_STAT_HEIGHT] >= 0.6 * glyph]
             cap_top = float(np.median([int(stats[i, cv2.CC_STAT_TOP]) for i in tall])) if tall else 0.0
             letters = sorted(
@@ -253,14 +253,21 @@ class OcrCellReader:
             centres = [c for c, _ in letters]
             first = min((int(stats[i, cv2.CC_STAT_LEFT]) for i in tall), default=0)
             last = max((int(stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH]) for i in tall), default=1)
+            marks = []
             for i in range(1, n):
                 x, y, w, h, area = (int(v) for v in stats[i, :5])
                 upright = max(3.0, 0.2 * glyph) <= h < 0.5 * glyph and w <= h and area >= 3
-                if upright and abs(y - cap_top) <= 0.12 * glyph:
-                    left = bisect.bisect_left(centres, x + w / 2)
-                    before = left > 0 and letters[left - 1][1]
-                    after = left < len(letters) and letters[left][1]
-                    places.append((line, left, (x + w / 2 - first) / max(1, last - first), before, after))
+                if upright and abs(y - cap_top) <= HIGH_MARK_TOP * glyph:
+                    marks.append(x + w / 2)
+            for i in tall:  # an apostrophe that blur joined to the letter beside it (MA'RUF)
+                x, y, w, h = (int(v) for v in stats[i, :4])
+                mask = labels[y : y + h, x : x + w] == i
+                marks.extend(x + at for at in _hanging_stubs(mask, cap_top - y, glyph))
+            for centre in marks:
+                left = bisect.bisect_left(centres, centre)
+                before = left > 0 and letters[left - 1][1]
+                after = left < len(letters) and letters[left][1]
+                places.append((line, left, (centre - first) / max(1, last - first), before, after))
         return places
 
     def flagged_stems(self, box: Box) -> int:
@@ -808,7 +815,57 @@ GROUPS_ALIKE = 1.3  # the widest group at most this many times the narrowest: gr
 BOWL_MATCH = 0.6  # an 8's bowls are alike (3, 4 px high of 13; 11, 16 px); a 9's tail curled shut: half its bowl
 
 
+HIGH_MARK_TOP = 0.12  # an apostrophe's top within this share of the capitals' height of their top line
+SOLID = 0.6  # an apostrophe's share of its box in ink (a bar's end and its serif, an L: half)
+UPRIGHT = 0.75  # an apostrophe's share of its rows that one column of it inks
 STEM_WIDE = 0.5  # an I's stem, serifs and all, to its height (a T's bar makes it 0.8 and more)
+
+
+def _hanging_stubs(mask: NDArray[np.bool_], cap_top: float, glyph: int) -> list[float]:
+    """Where a letter's mask (`cap_top`: the capitals' top row, in the mask's rows) has at its
+    left or right edge an apostrophe that blur joined to it, each as its centre's column: the
+    columns there hold ink only from the top line down, less than half the capitals' height
+    (a high mark's size), an upright blob that stands clear of the letter beside it on its top
+    row and touches it at one place (a pixel or two), below the top of that letter, which
+    reaches the top line on its own. Not so: a T's or an F's bar and the serif hanging from it
+    (joined along the bar, an L shape), a V's or a Y's arm (askew; the letter beside it starts
+    below the top line), a bowl's arc (joined at both its ends)."""
+    h, w = mask.shape
+    inked = mask.any(axis=0)
+    top = np.where(inked, mask.argmax(axis=0), h)
+    bottom = np.where(inked, h - 1 - mask[::-1].argmax(axis=0), -1)
+    hanging = inked & (bottom - cap_top < 0.5 * glyph)
+    out = []
+    for side in (1, -1):
+        cols = np.arange(w)[::side]
+        k = int(np.argmin(hanging[cols])) if not hanging[cols].all() else w
+        if k == 0 or k == w:
+            continue
+        stub, body = cols[:k], cols[k]  # the stub's columns, and the letter's first beside them
+        rows = np.flatnonzero(mask[:, stub].any(axis=1))
+        r0, r1 = int(rows[0]), int(rows[-1])
+        tall = r1 - r0 + 1
+        inked_rows = mask[r0 : r1 + 1, stub].sum(axis=0)
+        # one column holds it, and it is a blob, not a bar's end and the serif hanging from it
+        upright = int(inked_rows.max()) >= UPRIGHT * tall and int(inked_rows.sum()) >= SOLID * k * tall
+        high = r0 - cap_top <= HIGH_MARK_TOP * glyph
+        hangs = r1 + 1 - max(r0, cap_top)  # how far below the top line (a speck above it is no part)
+        if not (high and max(3.0, 0.2 * glyph) <= hangs < 0.5 * glyph and k <= tall and upright):
+            continue
+        if mask[r0, cols[k - 1]] & mask[r0, body]:  # joined along its top row: a bar
+            continue
+        # where the letter's ink touches the stub's (8-connected): at one place, a pixel or two
+        # long; a bowl's arc (a P's, an R's) touches at both its ends
+        reach = cv2.dilate(mask[:, body].astype(np.uint8)[:, None], np.ones((3, 1), np.uint8))[:, 0] > 0
+        touch = np.flatnonzero(reach & mask[:, cols[k - 1]])  # the stub's rows the letter touches
+        if len(touch) == 0 or touch[-1] - touch[0] >= 2:
+            continue
+        # the letter reaches the top line on its own, above where it touches the stub (a bar
+        # with a speck on its end touches it along the bar, the letter's own top)
+        letter_top = int(top[cols[k : k + 2]].min())
+        if letter_top - cap_top <= HIGH_MARK_TOP * glyph and letter_top < touch[0]:
+            out.append(float(np.mean(stub)) + 0.5)
+    return out
 
 
 def _bare_stem(stats: NDArray[np.int32]) -> bool:

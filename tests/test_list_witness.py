@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
-from pipelines.cells import OcrCellReader
+from pipelines.cells import OcrCellReader, _hanging_stubs
 from pipelines.engines.base import OcrLine, OcrText
 from pipelines.engines.registry import Engines
 from pipelines.listpage import (
@@ -902,6 +902,145 @@ def test_an_apostrophe_of_a_few_pixels_is_a_high_mark_and_a_speck_is_not(mark: t
     gray[top : top + h, runs[-1][1] + 2 : runs[-1][1] + 2 + w] = 0
     box = (0, 0, gray.shape[1], gray.shape[0])
     assert OcrCellReader(gray, Scripted(), ruled=False).high_marks(box) == counted  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("joined", [False, True])
+def test_an_apostrophe_blur_joined_to_the_letter_beside_it_is_a_high_mark(joined: bool) -> None:
+    # Seed 29's 150-dpi list: MA'RUF, its apostrophe 3 px wide and 4 tall joined by a pixel of
+    # blur to the R's top, read MARUF by all three engines, sure (wrong and not flagged)
+    font = pil_font("sans", False, 20)
+    img = Image.new("L", (200, 60), 255)
+    draw = ImageDraw.Draw(img)
+    draw.text((20, 20), "MA", fill=0, font=font)
+    top, runs = _ink_runs(np.asarray(img))
+    draw.text((runs[-1][1] + 6, 20), "RUF", fill=0, font=font)  # room for the apostrophe
+    gray = np.asarray(img).copy()
+    r_left = _ink_runs(gray)[1][-3][0]
+    gray[top : top + 4, r_left - 4 : r_left - 1] = 0
+    if joined:  # a pixel of blur between the mark and the R's stem
+        gray[top + 2, r_left - 1] = 0
+    box = (0, 0, gray.shape[1], gray.shape[0])
+    assert OcrCellReader(gray, Scripted(), ruled=False).high_marks(box) == 1
+
+
+def _mask(picture: str) -> np.ndarray:
+    return np.array([[ch == "#" for ch in row] for row in picture.split()])
+
+
+# Letters of generated 150- and 200-dpi lists, as the ink of one component each (the capitals'
+# top line is row 0 of each, 15 and 16 px tall)
+_R_AND_APOSTROPHE = """
+....######...
+##..########.
+###.####.####
+######....###
+.#.###....###
+...####...###
+...##########
+...#########.
+...########..
+...###...###.
+...###...###.
+...###....###
+....##....###
+....##.....##
+"""  # seed 29's MA'RUF: the apostrophe joined by a pixel of blur to the R's rounded corner
+_T_AND_SPECK = """
+..........###.
+##############
+#....###....##
+#....###....#.
+.....###......
+.....####.....
+.....####.....
+.....####.....
+.....###......
+.....###......
+.....###......
+......##......
+......##......
+......##......
+.....###......
+....######....
+"""  # seed 2026's H. DANANG RAHMAT SUSANTO: a serif T, a speck on its bar's end
+_T_THIN_BAR = """
+............#.
+.#############
+.#....##....##
+#.....##.....#
+......##......
+......##......
+......##......
+......##......
+......##......
+......##......
+......##......
+......##......
+......##......
+......##......
+......##......
+....######....
+"""  # seed 2026's STEFANUS SUSANTO: a bar a pixel thick, its end's serif and a speck
+_P = """
+#####..
+#....#.
+#....#.
+#....##
+#....#.
+#....#.
+#####..
+#......
+#......
+#......
+#......
+"""  # a narrow sans P at 11 px: its bowl's arc hangs from the top line
+_Y = """
+##....##
+.##..###
+.##..##.
+..#####.
+..####..
+...###..
+...##...
+...##...
+...##...
+...##...
+...##...
+"""  # a narrow sans Y, blurred: its arms hang from the top line
+
+
+_T_SPECKS_ABOVE = """
+....##.#.
+#########
+...#####.
+....##...
+....##...
+....##...
+....##...
+...###...
+....##...
+....##...
+....##...
+....##...
+"""  # seed 3's 150-dpi MOHAMMAD SANTOSO: a sans T, specks above its bar (the top line is row 1)
+
+
+@pytest.mark.parametrize(
+    ("picture", "top", "stubs"),
+    [
+        (_R_AND_APOSTROPHE, 0, [1.5]),
+        (_T_AND_SPECK, 0, []),
+        (_T_THIN_BAR, 0, []),
+        (_T_SPECKS_ABOVE, 1, []),
+        (_P, 0, []),
+        (_Y, 0, []),
+    ],
+)
+def test_an_apostrophe_joined_to_a_letter_is_told_from_its_own_strokes(
+    picture: str, top: int, stubs: list[float]
+) -> None:
+    mask = _mask(picture)
+    assert _hanging_stubs(mask, float(top), mask.shape[0] - top) == stubs
 
 
 _PARTING = ("THERESIA HANDAYANI", "BAYU FIRMANSYAH", "SUPRIYADI PAINEM", "VIVI WAHYU KUSWORO")
