@@ -13,6 +13,7 @@ from pipelines.cells import OcrCellReader, _hanging_stubs
 from pipelines.engines.base import OcrLine, OcrText
 from pipelines.engines.registry import Engines
 from pipelines.listpage import (
+    NIK_SMALL_PRINT,
     _dropped_words,
     _likeliness,
     apostrophe_between_is,
@@ -116,6 +117,20 @@ def test_the_witness_reading_is_shown_when_nothing_agrees() -> None:
     gray, box = _cell(NIK)
     tess, witness = Scripted(("317301080974315", 0.9), ("31730108097431 35", 0.9)), Scripted((NIK, 0.7))
     assert read_nik(OcrCellReader(gray, tess, ruled=False, witness=witness), box) == (NIK, 0.0)  # type: ignore[arg-type]
+
+
+def test_in_small_print_two_agreeing_sure_readings_need_the_witness_not_to_read_otherwise() -> None:
+    # Seed 5's 150-dpi list: both models read a 3 as 2 alike at 0.99, the witness 3 at 0.98
+    right, wrong = "3172062309510039", "3172062309510029"
+    gray, box = _cell(right, size=14)  # 150 dpi: digits 10 px high
+    reader = OcrCellReader(gray, Scripted(), ruled=False)  # type: ignore[arg-type]
+    assert reader.small_print(box, boxed_digits=True, below=NIK_SMALL_PRINT)
+    cases = [((right, 0.98), (wrong, 0.0)), ((wrong, 0.98), (wrong, 0.985)), ((right, 0.6), (wrong, 0.985))]
+    for witnessed, got in cases:  # (another reading, sure: doubt; the same, or another unsure: sure)
+        tess, witness = Scripted((wrong, 0.99), (wrong, 0.985)), Scripted(witnessed)
+        assert read_nik(OcrCellReader(gray, tess, ruled=False, witness=witness), box) == got  # type: ignore[arg-type]
+        assert witness.calls == 1
+    # (in larger print two agreeing sure readings need no witness: above)
 
 
 def test_the_guess_is_a_nik_whose_district_exists() -> None:
