@@ -1324,22 +1324,22 @@ def read_nik(
     def misshapen(nik: str) -> bool:  # a digit the ink's shape says was misread
         return ring_read_six(nik) or eight_read_nine(nik)
 
-    sure = agreed and min(c for _, c in readings) >= SURE
-    seen = None
-    if sure and district_known(readings[0][0]) and not misshapen(readings[0][0]):
-        if not small:
-            return readings[0][0], min(c for _, c in readings)
-        # In small print the witness reads it too, and a NIK it reads otherwise, sure, is in
-        # doubt: both models read a 3 as 2 alike, at 0.99 (seed 5's 150-dpi list: "...0029" for
-        # ...0039), the witness 3 at 0.98. On seeds 3 and 5's 150-dpi lists (900 NIKs) it read
-        # every other NIK the models agreed on alike, or not sure.
-        seen = reader.witness_read(box, charset=DIGITS, boxed_digits=True)
-        witnessed = extract_nik(seen.text)[0] if seen is not None else None
-        if seen is None or witnessed in (None, readings[0][0]) or seen.confidence < WITNESS_FLOOR:
-            return readings[0][0], min(c for _, c in readings)
-    if seen is None:
-        seen = reader.witness_read(box, charset=DIGITS, boxed_digits=True)
-        witnessed = extract_nik(seen.text)[0] if seen is not None else None
+    sure = (
+        agreed
+        and min(c for _, c in readings) >= SURE
+        and district_known(readings[0][0])
+        and not misshapen(readings[0][0])
+    )
+    if sure and not small:
+        return readings[0][0], min(c for _, c in readings)
+    seen = reader.witness_read(box, charset=DIGITS, boxed_digits=True)
+    witnessed = extract_nik(seen.text)[0] if seen is not None else None
+    # In small print the witness reads a sure NIK too, and one it reads otherwise, sure, is in
+    # doubt: both models read a 3 as 2 alike, at 0.99 (seed 5's 150-dpi list: "...0029" for
+    # ...0039), the witness 3 at 0.98. On seeds 3 and 5's 150-dpi lists (900 NIKs) it read
+    # every other NIK the models agreed on alike, or not sure.
+    if sure and (seen is None or witnessed in (None, readings[0][0]) or seen.confidence < WITNESS_FLOOR):
+        return readings[0][0], min(c for _, c in readings)
     if seen is not None and witnessed is not None and district_known(witnessed) and not misshapen(witnessed):
         agreeing = [c for n, c in readings if n == witnessed]
         if agreeing and seen.confidence >= WITNESS_FLOOR and _decides(seen, witnessed, [n for n, _ in readings]):
