@@ -648,7 +648,7 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
     # in doubt it is the third reading for the guess instead of a third Tesseract reading (the
     # guesses were right on 92.4 against 90.4 % of the names of a generated 150-dpi list).
     small = reader.witness is not None and reader.small_print(box)
-    witnessed, witness_conf = _witness_name(reader, box) if small else (None, 0.0)
+    witnessed, witness_conf, doubted_i = _witness_name_seen(reader, box) if small else (None, 0.0, False)
     # The first engine's own character boxes showing a word break it did not read: never sure
     # (at 150 dpi all three engines read "SYAMSULANDI SITORUS" alike, 0.95, its gap a pixel;
     # on seed 7's 150-dpi list 5 right names of 282 more in doubt).
@@ -673,6 +673,14 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
         # (a T for an I, a word no name starts so: only a sure witness: "HARYANTG" at 0.40)
         alike = witnessed == name or (ran_together(name, witnessed, lines, gaps) and witness_conf >= WITNESS_FLOOR)
         if alike and (name_words(name) or witness_conf >= WITNESS_FLOOR):
+            if doubted_i:
+                # In small print, the witness unsure of an I inside a word above all else: the I
+                # may carry an apostrophe that serifs and blur joined to it and to the letter
+                # beside (NI'MAH read NIMAH by all three engines, both models sure, the witness's
+                # I at 0.62: seed 31's 150-dpi list). On seeds 3 and 13's 150-dpi lists, of the
+                # 106 names read alike with the witness below WITNESS_FLOOR, its weakest
+                # character was a space in 92, an I inside a word in none.
+                return name, min(confidence, 0.5)
             # Three readings alike: the other model unsure of what it read as the first did
             # weighs no more than its reading otherwise would (the case below). On seeds 2026
             # and 7's lists (900 names), 16 right names more were sure so ("SAMSUDIN": 0.99,
@@ -994,9 +1002,15 @@ def _witness_name(reader: OcrCellReader, box: tuple[int, int, int, int]) -> tupl
     it. On seed 2026's 300-dpi lists RapidOCR read " SLAMET" at 0.61 and " EKO AGUS MAULANA ."
     at 0.61 from crops' margins, and "DWI HARTONO'" from a speck after the name, at 0.16: names
     both Tesseract models read alike went to review.)"""
+    text, confidence, _ = _witness_name_seen(reader, box)
+    return text, confidence
+
+
+def _witness_name_seen(reader: OcrCellReader, box: tuple[int, int, int, int]) -> tuple[str | None, float, bool]:
+    """`_witness_name`, and whether the witness doubts an I inside a word (`doubts_inner_i`)."""
     got = reader.witness_read(box, charset=WITNESS_NAME_CHARS, name=True)
     if got is None:
-        return None, 0.0
+        return None, 0.0, False
     chars = list(got.symbols)
     while chars and chars[0][0] in _BEFORE_NAME:
         chars.pop(0)
@@ -1004,7 +1018,22 @@ def _witness_name(reader: OcrCellReader, box: tuple[int, int, int, int]) -> tupl
         chars.pop()
     confidence = min((c for _, c in chars), default=0.0) if got.symbols else got.confidence
     text = name_as_printed(got.text).lstrip(_BEFORE_NAME)
-    return (text[:-1] if _speck_after(text) else text) or None, confidence
+    return (text[:-1] if _speck_after(text) else text) or None, confidence, doubts_inner_i(chars)
+
+
+def doubts_inner_i(chars: list[tuple[str, float]]) -> bool:
+    """Whether the weakest of a reading's characters is an I, below WITNESS_FLOOR, with a
+    letter on either side of it."""
+    if len(chars) < 3:
+        return False
+    k = min(range(len(chars)), key=lambda i: chars[i][1])
+    return (
+        chars[k][0] == "I"
+        and chars[k][1] < WITNESS_FLOOR
+        and 0 < k < len(chars) - 1
+        and chars[k - 1][0].isalpha()
+        and chars[k + 1][0].isalpha()
+    )
 
 
 # What stands at a name's ends only as a speck or the crop's margin read: what `name_as_printed`

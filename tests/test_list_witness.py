@@ -19,6 +19,7 @@ from pipelines.listpage import (
     apostrophe_between_is,
     apostrophe_for_t,
     break_for_mark,
+    doubts_inner_i,
     plausible_onsets,
     plausible_words,
     printed_slot_number,
@@ -787,6 +788,50 @@ def test_a_t_for_an_i_in_small_print_needs_a_sure_witness() -> None:
         reader = OcrCellReader(gray, Scripted(wrong), ruled=False, check=Scripted(wrong), witness=witness)  # type: ignore[arg-type]
         assert reader.small_print(box)
         assert (read_name(reader, box)[1] > 0.5) is sure
+
+
+class Weakest(Scripted):
+    """A witness that reads `text` sure but for the character at `weak`, read at `conf`."""
+
+    def __init__(self, text: str, weak: int, conf: float) -> None:
+        super().__init__()
+        self.text, self.weak, self.conf = text, weak, conf
+
+    def read_line(self, image: object, *, charset: str | None = None, timeout: float = 10.0) -> OcrText:
+        self.calls += 1
+        symbols = tuple((ch, self.conf if i == self.weak else 0.99) for i, ch in enumerate(self.text))
+        return OcrText(self.text, min(c for _, c in symbols), symbols)
+
+
+def test_in_small_print_a_witness_unsure_of_an_i_inside_a_word_leaves_the_name_in_doubt() -> None:
+    """All three engines read NI'MAH as NIMAH where serifs and blur joined the apostrophe to the I
+    and the M (both models sure, seed 31's 150-dpi list); the witness was unsure of that I alone.
+    Its doubt about a word break (the usual weakest character) leaves the name sure."""
+    name = "KHOLIFATUN NIMAH"
+    gray, box = _cell(name, size=16)
+    inner_i, space, letter = name.index("IM"), name.index(" "), name.index("AH")
+    for weak, conf, sure in ((inner_i, 0.62, False), (space, 0.62, True), (inner_i, 0.9, True), (letter, 0.62, True)):
+        tess, check = Scripted((name, 0.97)), Scripted((name, 0.98))
+        reader = OcrCellReader(gray, tess, ruled=False, check=check, witness=Weakest(name, weak, conf))  # type: ignore[arg-type]
+        assert reader.small_print(box)
+        got, confidence = read_name(reader, box)
+        assert got == name
+        assert (confidence >= 0.8) is sure, (weak, conf)
+
+
+@pytest.mark.parametrize(
+    ("chars", "doubted"),
+    [
+        ([("N", 0.99), ("I", 0.62), ("M", 0.99)], True),  # an I inside a word, the weakest
+        ([("N", 0.99), ("I", 0.62), ("M", 0.5)], False),  # ... not the weakest
+        ([("T", 0.99), ("I", 0.57)], False),  # a word's last I (TRI, SUMIATI's end)
+        ([("V", 0.99), ("I", 0.54), (" ", 0.99), ("M", 0.99)], False),  # ... before a word break
+        ([("N", 0.99), ("I", 0.85), ("M", 0.99)], False),  # sure enough
+        ([("N", 0.99), ("T", 0.62), ("M", 0.99)], False),  # another letter
+    ],
+)
+def test_the_witness_doubts_an_i_inside_a_word(chars: list[tuple[str, float]], doubted: bool) -> None:
+    assert doubts_inner_i(chars) is doubted
 
 
 class _Boxed(Scripted):
