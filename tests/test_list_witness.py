@@ -9,10 +9,12 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
+from pipelines import listpage
 from pipelines.cells import OcrCellReader, _hanging_stubs
 from pipelines.engines.base import OcrLine, OcrText
 from pipelines.engines.registry import Engines
 from pipelines.listpage import (
+    NIK_MIN_CONFIDENCE,
     NIK_SMALL_PRINT,
     _dropped_words,
     _likeliness,
@@ -126,12 +128,43 @@ def test_in_small_print_two_agreeing_sure_readings_need_the_witness_not_to_read_
     gray, box = _cell(right, size=14)  # 150 dpi: digits 10 px high
     reader = OcrCellReader(gray, Scripted(), ruled=False)  # type: ignore[arg-type]
     assert reader.small_print(box, boxed_digits=True, below=NIK_SMALL_PRINT)
-    cases = [((right, 0.98), (wrong, 0.0)), ((wrong, 0.98), (wrong, 0.985)), ((right, 0.6), (wrong, 0.985))]
-    for witnessed, got in cases:  # (another reading, sure: doubt; the same, or another unsure: sure)
+    # (another reading, sure: doubt; the same, sure: settled before the other model is asked;
+    # another, unsure: sure by the two models)
+    cases = [((right, 0.98), (wrong, 0.0), 2), ((wrong, 0.98), (wrong, 0.98), 1), ((right, 0.6), (wrong, 0.985), 2)]
+    for witnessed, got, asked in cases:
         tess, witness = Scripted((wrong, 0.99), (wrong, 0.985)), Scripted(witnessed)
         assert read_nik(OcrCellReader(gray, tess, ruled=False, witness=witness), box) == got  # type: ignore[arg-type]
-        assert witness.calls == 1
+        assert (witness.calls, tess.calls) == (1, asked)
     # (in larger print two agreeing sure readings need no witness: above)
+
+
+@pytest.mark.parametrize("witness_conf", [0.95, 0.85, 0.6])
+@pytest.mark.parametrize("second", ["same", "other", "none"])
+@pytest.mark.parametrize("first_conf", [0.99, 0.93])
+@pytest.mark.parametrize("witnessed", ["same", "other"])
+def test_in_small_print_settling_early_changes_nothing_read(
+    monkeypatch: pytest.MonkeyPatch, witness_conf: float, second: str, first_conf: float, witnessed: str
+) -> None:
+    # The witness asked before the other model: what `read_nik` returns, and whether it is sure,
+    # is what it was with the other model asked first, whatever that model reads.
+    right, other = "3172062309510039", "3172062309510029"
+    gray, box = _cell(right, size=14)
+    second_reading = {"same": (right, 0.97), "other": (other, 0.99), "none": ("31720623", 0.9)}[second]
+
+    def read(early: bool) -> tuple[tuple[str | None, float], int]:
+        if not early:
+            monkeypatch.setattr(listpage, "settled_early", lambda *args: None)
+        tess = Scripted((right, first_conf), second_reading)
+        witness = Scripted((right if witnessed == "same" else other, witness_conf))
+        got = read_nik(OcrCellReader(gray, tess, ruled=False, witness=witness), box)  # type: ignore[arg-type]
+        return got, tess.calls
+
+    (nik, conf), asked = read(early=True)
+    (nik_before, conf_before), _ = read(early=False)
+    assert nik == nik_before
+    assert (conf >= NIK_MIN_CONFIDENCE) == (conf_before >= NIK_MIN_CONFIDENCE)
+    settles = witnessed == "same" and first_conf >= 0.95 and witness_conf >= 0.9
+    assert asked == (1 if settles else 2)
 
 
 def test_the_guess_is_a_nik_whose_district_exists() -> None:
