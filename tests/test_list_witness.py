@@ -21,6 +21,7 @@ from pipelines.listpage import (
     apostrophe_between_is,
     apostrophe_for_t,
     break_for_mark,
+    district_by_one_digit,
     doubts_inner_i,
     plausible_onsets,
     plausible_words,
@@ -183,8 +184,19 @@ def test_a_nik_of_a_district_that_does_not_exist_is_never_sure() -> None:
     for witnessed in (right, wrong):
         tess, witness = Scripted((wrong, 0.985), (wrong, 0.959)), Scripted((witnessed, 0.99))
         nik, conf = read_nik(OcrCellReader(gray, tess, ruled=False, witness=witness), box)  # type: ignore[arg-type]
-        assert (nik, conf) == (right if witnessed == right else wrong, 0.0)
+        # (read so by all three, the guess is the one district one confusable digit away)
+        assert (nik, conf) == (right, 0.0)
         assert witness.calls == 1
+
+
+def test_a_guess_of_no_district_is_made_one_by_one_confusable_digit_where_only_one_does() -> None:
+    # Every engine read a blurred 0 as 6 ("317363...": Jakarta Barat has 01-08), a 3 as 8
+    # ("8173...": Maluku has no regency 73); seed 5's 150-dpi list
+    assert district_by_one_digit("3173632509735159") == "3173032509735159"
+    assert district_by_one_digit("8173062511842039") == "3173062511842039"
+    assert district_by_one_digit("3472044208554267") is None  # (4 and 1: no confusable pair)
+    # "317300": a 0 confused with 3, 6 or 8 gives three districts; none is the likelier
+    assert district_by_one_digit("3173002509735159") is None
 
 
 def _digits(text: str, family: str, size: int, look: str = "plain") -> np.ndarray:
