@@ -1327,12 +1327,7 @@ def read_nik(
         second = reader.read(
             box, charset=NIK_CHARSET, boxed_digits=True, height=NAME_HEIGHT, close_gaps=spread, check=True
         )
-    readings: list[tuple[str, float]] = []
-    for got in (first, second):
-        nik, fixes = extract_nik(got.text)
-        if nik is not None:
-            # the digits' own confidence: specks beside them read as quotes and dots don't matter
-            readings.append((nik, got.confidence_of(NIK_LIKE) * (0.85**fixes)))
+    readings = [r for r in map(nik_reading, (first, second)) if r is not None]
     # A NIK of a district the reference table does not hold is never sure: both models read a
     # blurred 0 as 6 alike, sure, "317363..." (seed 5's 150-dpi list; Jakarta Barat has the
     # districts 01-08). The table lags behind new kecamatan, so such a NIK is only in doubt.
@@ -1441,15 +1436,21 @@ def settled_early(first: OcrText, seen: OcrText | None, misshapen: Misshapen) ->
     NIK: the witness, sure of the disputed digits, decides for the first; none: the witness
     confirms the first). So the other model is spared (a fifth of a 150-dpi row's reading
     time), and nothing read changes; its confidence is the weaker of the two."""
-    if seen is None or seen.confidence < WITNESS_DECIDES:
+    read = nik_reading(first)
+    if seen is None or seen.confidence < WITNESS_DECIDES or read is None or extract_nik(seen.text)[0] != read[0]:
         return None
-    nik, fixes = extract_nik(first.text)
-    if nik is None or extract_nik(seen.text)[0] != nik:
-        return None
-    confidence = first.confidence_of(NIK_LIKE) * (0.85**fixes)
+    nik, confidence = read
     if confidence < SURE or not district_known(nik) or misshapen.reads_wrong(nik):
         return None
     return nik, min(confidence, seen.confidence)
+
+
+def nik_reading(got: OcrText) -> tuple[str, float] | None:
+    """(NIK, confidence) of a Tesseract reading of a NIK cell, None where it holds none. The
+    confidence is the digits' own (specks beside them read as quotes and dots don't matter),
+    less for each character that had to be taken for a digit."""
+    nik, fixes = extract_nik(got.text)
+    return None if nik is None else (nik, got.confidence_of(NIK_LIKE) * (0.85**fixes))
 
 
 def _decides(seen: OcrText, witnessed: str, readings: list[str]) -> bool:
