@@ -34,7 +34,7 @@ from pipelines.cells import (
     CellReader,
     OcrCellReader,
 )
-from pipelines.confusables import CONFUSABLE_DIGITS
+from pipelines.confusables import one_confusable_away
 from pipelines.domain import Reason, SupporterRead
 from pipelines.engines.base import OcrText
 from pipelines.nik import district_known, is_valid_nik, matches_printed
@@ -1375,16 +1375,11 @@ def read_nik(
 
 def district_by_one_digit(nik: str) -> str | None:
     """The NIK with one digit of its district code (its first six) changed for one that digit
-    is confused with (`CONFUSABLE_DIGITS`), where that gives a district of the reference table
+    is confused with (`one_confusable_away`), where that gives a district of the reference table
     and no other such change does; else None. For the guess shown to the reviewer when no
     reading is of a district that exists: every engine read a blurred 0 as 6 ("317363..." for
     317303..., Jakarta Barat having 01-08), or a 3 as 8 ("8173..."), on seed 5's 150-dpi list."""
-    found = {
-        nik[:i] + other + nik[i + 1 :]
-        for i in range(6)
-        for other in CONFUSABLE_DIGITS.get(nik[i], ())
-        if district_known(nik[:i] + other + nik[i + 1 :])
-    }
+    found = {code + nik[6:] for code in one_confusable_away(nik[:6]) if district_known(code + nik[6:])}
     return found.pop() if len(found) == 1 else None
 
 
