@@ -118,7 +118,9 @@ def run_worker(settings: Settings, threads: int) -> None:
     broker = build_broker(settings)
     dramatiq.set_broker(broker)
     rt = Runtime.build(settings, send=make_sender(broker, settings.queue_name))
-    register(broker, rt, lambda: Engines(tessdata=settings.tessdata_dir))
+    engines = Engines(tessdata=settings.tessdata_dir)
+    engines.warm()  # the models load now, not inside the first page's time limit
+    register(broker, rt, lambda: engines)
     worker = dramatiq.Worker(broker, worker_threads=threads, queues={settings.queue_name})
     stop = threading.Event()
 

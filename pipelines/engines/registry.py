@@ -11,6 +11,8 @@ import importlib
 import threading
 from typing import Any
 
+import numpy as np
+
 from pipelines.engines.base import OcrEngine
 from pipelines.engines.tesseract import TESSDATA, TesseractEngine
 
@@ -70,6 +72,17 @@ class Engines:
         except Exception:  # models missing or onnxruntime broken: run on Tesseract alone
             return None
         return engine
+
+    def warm(self) -> None:
+        """Load every engine's models now, not on the first page read: a worker at its start, a
+        benchmark before its clock runs. The first page otherwise pays ~1-2 s for them, most of
+        it RapidOCR's (importing onnx, rewriting its models, building their sessions). Tesseract
+        opens per thread: this opens the calling thread's."""
+        blank = np.full((32, 96), 255, np.uint8)
+        self.tesseract.read_line(blank)
+        self.tesseract_check.read_line(blank)
+        if self.rapid is not None:
+            self.rapid.read_line(blank)
 
     def close(self) -> None:
         for engine in (self._tesseract, self._tesseract_check):
