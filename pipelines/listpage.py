@@ -37,7 +37,8 @@ from pipelines.cells import (
 from pipelines.confusables import one_confusable_away
 from pipelines.domain import Reason, SupporterRead
 from pipelines.engines.base import OcrText
-from pipelines.nik import district_known, is_valid_nik, matches_printed
+from pipelines.nik import district_known, matches_printed
+from pipelines.nikguess import guess_nik
 from pipelines.normalize import DIGIT_FIXES, extract_nik, nfkc, parse_birth_detail, parse_sex
 from pipelines.signature import STAMP_MARGIN, Circle, all_taken_off, blank_stamps, check_signature, under_stamp
 from pipelines.table import Grid, binarize, components, find_grid
@@ -1362,15 +1363,12 @@ def read_nik(
     # of a district that exists, that its engine was surest of. Surest alone was right on 444,
     # 448 and 450 of the 450 NIKs of seed 2026's list at 150, 200 and 300 dpi; the witness's
     # reading on 426, 444 and 447, the one most readings gave on 440, 447 and 448.
+    # Where that one fails a check, the readings combined digit by digit may pass it (`guess_nik`).
     found = [*readings, *([(witnessed, seen.confidence)] if seen is not None and witnessed else [])]
-    if not found:
+    guess = guess_nik(found, [r for r in (first, second, seen) if r is not None], *printed)
+    if guess is None:
         return None, 0.0
-    birth_date, sex = printed
-    best = max(
-        found,
-        key=lambda r: (is_valid_nik(r[0]), not matches_printed(r[0], birth_date, sex), district_known(r[0]), r[1]),
-    )
-    return best[0] if district_known(best[0]) else district_by_one_digit(best[0]) or best[0], 0.0
+    return guess if district_known(guess) else district_by_one_digit(guess) or guess, 0.0
 
 
 def district_by_one_digit(nik: str) -> str | None:
