@@ -16,8 +16,9 @@ the degradations of DOCUMENTS.md, reads each with the pipeline (`pipelines.readi
 the same run times plain full-page `pytesseract.image_to_string(page, lang="ind")` with
 OMP_THREAD_LIMIT=1 on the same pages. The pipeline runs as in a worker: Tesseract and OpenCV on
 one thread each (OpenCV's default, all cores, made lists ~5 % and letters ~9 % faster here, a gain a
-worker whose threads and processes fill the cores does not see). Also reads the public test
-material in ../shared/external.
+worker whose threads and processes fill the cores does not see), and with its engines' models
+loaded before the first page, as a worker loads them at its start (`Engines.warm`; the load is
+reported apart, "seconds_engine_load"). Also reads the public test material in ../shared/external.
 
 "Wrong and not flagged" counts entries whose NIK, name (upper case, spaces folded) or signature
 presence was read wrongly and that carry no reading reason (NIK_UNREADABLE, LOW_QUALITY,
