@@ -8,7 +8,7 @@ import datetime as dt
 
 from pipelines.engines.base import OcrText
 from pipelines.listpage import district_by_one_digit
-from pipelines.nikguess import digits_read, guess_nik, plausible, printed_digits
+from pipelines.nikguess import digits_read, guess_nik, plausible, printed_digits, windows
 
 
 def reading(text: str, confs: list[float]) -> OcrText:
@@ -102,3 +102,17 @@ def test_a_whole_reading_that_passes_every_check_is_not_outvoted() -> None:
 def test_nothing_of_sixteen_digits_is_no_guess() -> None:
     rows = [reading("3404 14", [1] * 6), reading("", [])]
     assert guess_nik([], rows, None, None) is None
+
+
+def test_where_no_reading_holds_a_nik_a_run_a_digit_longer_gives_its_windows() -> None:
+    # A stamp's letter after the NIK read as a digit by all three engines (seed 19's 150-dpi
+    # list 56, row 7): no reading holds 16 digits in one run, two hold 17.
+    rows = [
+        reading("31720511016444j8 O,", [0.99] * 13 + [0.98, 0.99, 0.99, 0.98, 0.9]),
+        reading("317205110164 44/8 0,", [1.0] * 14 + [0.94, 0.99, 0.99, 0.98]),
+        reading("31720511016444801", [1.0] * 13 + [0.98, 1.0, 0.95, 0.29]),
+    ]
+    assert found(rows) == []
+    assert windows(rows[2]) == [("3172051101644480", 0.95), ("1720511016444801", 0.29)]
+    assert guess_nik([], rows, dt.date(1964, 1, 11), "L") == "3172051101644480"
+    assert windows(reading("3172051101644480", [1.0] * 16)) == []  # a NIK read: no windows
