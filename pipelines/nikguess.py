@@ -35,6 +35,23 @@ _MAX_CHOICES = 4096  # combinations looked at; beyond, the least disputed positi
 _DATE = range(6, 12)  # the NIK's DDMMYY (a woman's day + 40)
 
 
+_SEPARATORS = frozenset(".,-/|:;'\"`_()[]{}<>=+*~^")  # marks between a NIK's digits or boxes
+
+
+def _digit_runs(reading: OcrText) -> list[list[tuple[str, float]]]:
+    """The reading's runs of digits (a look-alike letter taken for its digit, `DIGIT_FIXES`), each
+    with its engine's confidence; separators and spaces inside a run are skipped, anything else
+    ends it."""
+    runs: list[list[tuple[str, float]]] = [[]]
+    for sym, conf in reading.symbols:
+        for ch in nfkc(sym):
+            if (ch.isascii() and ch.isdigit()) or ch in DIGIT_FIXES:
+                runs[-1].append((DIGIT_FIXES.get(ch, ch), conf))
+            elif ch not in _SEPARATORS and not ch.isspace():
+                runs.append([])
+    return runs
+
+
 def digits_read(reading: OcrText) -> list[tuple[str, float]] | None:
     """The reading's NIK (`extract_nik`) as (digit, the engine's confidence in it), or None where
     it holds none. Where the characters cannot be matched to the NIK, every digit carries the
@@ -42,19 +59,11 @@ def digits_read(reading: OcrText) -> list[tuple[str, float]] | None:
     nik, _ = extract_nik(reading.text)
     if nik is None:
         return None
-    chars = [
-        (DIGIT_FIXES.get(ch, ch), conf)
-        for sym, conf in reading.symbols
-        for ch in nfkc(sym)
-        if ch.isdigit() or ch in DIGIT_FIXES  # (box rules and separators are no digits)
-    ]
+    chars = [c for run in _digit_runs(reading) for c in run]
     at = "".join(ch for ch, _ in chars).find(nik)
     if at < 0:
         return [(d, reading.confidence) for d in nik]
     return chars[at : at + NIK_LENGTH]
-
-
-_SEPARATORS = frozenset(".,-/|:;'\"`_()[]{}<>=+*~^")  # marks between a NIK's digits or boxes
 
 
 def windows(reading: OcrText) -> list[tuple[str, float]]:
@@ -63,15 +72,8 @@ def windows(reading: OcrText) -> list[tuple[str, float]]:
     "317205110164 44/8 0,"): each 16-digit window of it, with its weakest digit's confidence."""
     if extract_nik(reading.text)[0] is not None:
         return []
-    runs: list[list[tuple[str, float]]] = [[]]
-    for sym, conf in reading.symbols:
-        for ch in nfkc(sym):
-            if ch.isdigit() or ch in DIGIT_FIXES:
-                runs[-1].append((DIGIT_FIXES.get(ch, ch), conf))
-            elif ch not in _SEPARATORS and not ch.isspace():
-                runs.append([])
     out = []
-    for run in runs:
+    for run in _digit_runs(reading):
         if NIK_LENGTH <= len(run) <= NIK_LENGTH + 2:
             for at in range(len(run) - NIK_LENGTH + 1):
                 window = run[at : at + NIK_LENGTH]
