@@ -119,7 +119,9 @@ def run_worker(settings: Settings, threads: int) -> None:
     dramatiq.set_broker(broker)
     rt = Runtime.build(settings, send=make_sender(broker, settings.queue_name))
     engines = Engines(tessdata=settings.tessdata_dir)
-    engines.warm()  # the models load now, not inside the first page's time limit
+    # The models shared by the threads load now, not inside the first page's time limit (the
+    # pages are read on dramatiq's threads, which open their own Tesseract)
+    engines.warm(this_thread=False)
     register(broker, rt, lambda: engines)
     worker = dramatiq.Worker(broker, worker_threads=threads, queues={settings.queue_name})
     stop = threading.Event()

@@ -22,3 +22,15 @@ def test_warming_loads_every_model_before_the_first_page() -> None:
         engines.close()
         if isinstance(engines._rapid, RapidEngine):
             engines._rapid.close()
+
+
+def test_a_worker_warms_only_the_models_its_threads_share() -> None:
+    engines = Engines()
+    try:
+        engines.warm(this_thread=False)
+        assert engines._tesseract is None and engines._tesseract_check is None  # no API for this thread
+        rapid = engines.rapid
+        assert isinstance(rapid, RapidEngine) and rapid._ocr is not None
+    finally:
+        if isinstance(engines._rapid, RapidEngine):
+            engines._rapid.close()

@@ -73,14 +73,16 @@ class Engines:
             return None
         return engine
 
-    def warm(self) -> None:
-        """Load every engine's models now, not on the first page read: a worker at its start, a
+    def warm(self, *, this_thread: bool = True) -> None:
+        """Load the engines' models now, not on the first page read: a worker at its start, a
         benchmark before its clock runs. The first page otherwise pays ~1-2 s for them, most of
-        it RapidOCR's (importing onnx, rewriting its models, building their sessions). Tesseract
-        opens per thread: this opens the calling thread's."""
+        it RapidOCR's (importing onnx, rewriting its models, building their sessions), which
+        every thread shares. Tesseract opens per thread: `this_thread` opens the calling
+        thread's too (~35 MB for both models), which only helps where that thread reads pages."""
         blank = np.full((32, 96), 255, np.uint8)
-        self.tesseract.read_line(blank)
-        self.tesseract_check.read_line(blank)
+        if this_thread:
+            self.tesseract.read_line(blank)
+            self.tesseract_check.read_line(blank)
         if self.rapid is not None:
             self.rapid.read_line(blank)
 
