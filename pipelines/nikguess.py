@@ -1,18 +1,20 @@
 """The guess a reviewer is shown for a NIK no reading settled: the readings combined digit by digit.
 
 A NIK in doubt goes to review whatever is guessed; the guess only saves the reviewer typing.
-Under a stamp or a streak each engine loses other digits: Tesseract's Indonesian model read
-"3171027001049028" (a 6 read 0), its English one "3271027001649028" (a 1 read 2), the witness
-"31710270016490284" (a speck read 4), and no reading alone was right, while each digit was
-read right by two of the three. So each position is voted on by the readings that hold 16
-digits, each digit weighing its engine's confidence in it, and the guess is the combination
-of the voted digits that is a NIK which can exist (`is_valid_nik`), agrees with the row's
-printed birth date and sex, and is of a district of the reference table, in that order, then
-the one the readings weigh most. At a date digit the readings dispute, the printed date's
-digit is a candidate too where it is one a read digit is confused with (`CONFUSABLE_DIGITS`):
-the NIK carries the birth date, and a reviewer reads an unclear date digit from the date
-printed beside it. Not where the readings agree: the printed date is read too, and misread
-("1969" for 1968 beside three readings of the NIK's 68).
+Under a stamp or a streak each engine loses other digits: of 3404094603839459 (seed 7's 150-dpi
+list), Tesseract's Indonesian model read "3404694693939459", its English one
+"3484894693839459", the witness "3484894603839459": none of a district that exists, the first
+two with a month 93. So each position is voted on by the readings that
+hold 16 digits, each digit weighing its engine's confidence in it, and the guess is the
+combination of the voted digits that is a NIK which can exist (`is_valid_nik`), agrees with
+the row's printed birth date and sex, and is of a district of the reference table, in that
+order, then the one the readings weigh most (there "3404894603839459", whose district code
+read_nik's `district_by_one_digit` then takes one confusable digit to Sleman's 340409). At a
+date digit the readings dispute, the printed date's digit is a candidate too where it is one a
+read digit is confused with (`CONFUSABLE_DIGITS`): the NIK carries the birth date, and a
+reviewer reads an unclear date digit from the date printed beside it. Not where the readings
+agree: the printed date is read too, and misread ("1969" for 1968 beside three readings of
+the NIK's 68).
 
 The combination only stands in for the surest whole reading where that one falls short of
 those checks (`guess_nik`): a whole reading right in every checked part is right more often
@@ -108,14 +110,13 @@ def guess_nik(
     25 bench sets, 7 guesses more were right (2 by windows) and none less."""
     if not found:  # no reading holds a NIK: the 16-digit windows of runs a digit or two longer
         found = [w for r in readings for w in windows(r)]
-    best = max(found, key=lambda r: (*plausible(r[0], birth_date, sex), r[1]))[0] if found else None
-    if best is not None and all(plausible(best, birth_date, sex)):
-        return best
+    ranked = [(plausible(nik, birth_date, sex), conf, nik) for nik, conf in found]
+    best = max(ranked, key=lambda r: (*r[0], r[1]), default=None)  # (the first of equals, as read)
+    if best is not None and all(best[0]):
+        return best[2]
     combined = combined_guess(readings, birth_date, sex)
-    if combined is None:
-        return best
-    if best is not None and plausible(combined, birth_date, sex) < plausible(best, birth_date, sex):
-        return best
+    if combined is None or (best is not None and plausible(combined, birth_date, sex) < best[0]):
+        return None if best is None else best[2]
     return combined
 
 
