@@ -562,11 +562,19 @@ def spaces_agree(name: str, lines: int, gaps: list[float]) -> bool:
         nxt = ranked[k]
         # Beside read word breaks, a run 0.6 as wide as the narrowest of them is one more (0.5
         # doubted 10 % more right names on 900 generated rows and caught no more merges); in a
-        # name read as one word, a run well above the letter gaps is.
-        limit = 0.6 * ranked[k - 1] if k > 0 else 1.75 * median
+        # name read as one word, a run well above the letter gaps is. A break after a title is
+        # no measure: its dot's blank widens it (0.82 after "H.", where both models read
+        # "H. NURABDUL WIJAYA" at 0.94 over a break of 0.29: seed 17's 200-dpi list), so a name
+        # whose read breaks all follow titles, their dot read or not, is held to its letter gaps.
+        limit = 0.6 * ranked[k - 1] if k > _titles(name) else 1.75 * median
         if nxt >= max(WORD_GAP, limit):
             return False
     return True
+
+
+def _titles(name: str) -> int:
+    """How many of a name's words before its last are titles (`DOTTED_TITLES`) or end in a dot."""
+    return sum(1 for word in name.split()[:-1] if word.endswith(".") or word in DOTTED_TITLES)
 
 
 # A blank run this wide (share of the line's height) is a word break: the widest letter gaps of
@@ -650,7 +658,9 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
     # in doubt it is the third reading for the guess instead of a third Tesseract reading (the
     # guesses were right on 92.4 against 90.4 % of the names of a generated 150-dpi list).
     small = reader.witness is not None and reader.small_print(box)
-    witnessed, witness_conf, doubted_i = _witness_name_seen(reader, box) if small else (None, 0.0, False)
+    witnessed, witness_conf, doubted_i, witness_spacing = (
+        _witness_name_seen(reader, box) if small else (None, 0.0, False, 0.0)
+    )
     # The first engine's own character boxes showing a word break it did not read: never sure
     # (at 150 dpi all three engines read "SYAMSULANDI SITORUS" alike, 0.95, its gap a pixel;
     # on seed 7's 150-dpi list 5 right names of 282 more in doubt).
@@ -706,11 +716,14 @@ def read_name(reader: CellReader, box: tuple[int, int, int, int]) -> tuple[str |
         # "SUKARNI"): the witness settles that too when it reads the very same, word breaks
         # included, and sure. On seed 2026's list at 150, 200 and 300 dpi: 67 names more sure,
         # none wrong; the merged names the ink's gaps are there for ("RATNATHERESIA", read so
-        # by both models at 300 dpi) the witness read otherwise or unsure.
+        # by both models at 300 dpi) the witness read otherwise or unsure. Unsure, that is, of
+        # a word break: not of a title's dot and the space after it, which every reading has
+        # ("MUH. SUBAGYO": the witness's dot 0.82 and space 0.78, its letters 1.0), where the
+        # break after the dot is no measure of the others (`spaces_agree`).
         if witnessed is None:
-            witnessed, witness_conf = _witness_name(reader, box)
-        if witnessed == name and witness_conf >= SPACES_SURE:
-            return name, min(confidence, witness_conf)
+            witnessed, witness_conf, _, witness_spacing = _witness_name_seen(reader, box)
+        if witnessed == name and witness_spacing >= SPACES_SURE:
+            return name, min(confidence, witness_spacing)
         if not small:
             # asked for the spacing alone, its reading does not vote: it "fitted" the ink as
             # "ERNA'SARI" where both models read ERNA SARI. It is a candidate still, as texts
@@ -1004,15 +1017,16 @@ def _witness_name(reader: OcrCellReader, box: tuple[int, int, int, int]) -> tupl
     it. On seed 2026's 300-dpi lists RapidOCR read " SLAMET" at 0.61 and " EKO AGUS MAULANA ."
     at 0.61 from crops' margins, and "DWI HARTONO'" from a speck after the name, at 0.16: names
     both Tesseract models read alike went to review.)"""
-    text, confidence, _ = _witness_name_seen(reader, box)
+    text, confidence, _, _ = _witness_name_seen(reader, box)
     return text, confidence
 
 
-def _witness_name_seen(reader: OcrCellReader, box: tuple[int, int, int, int]) -> tuple[str | None, float, bool]:
-    """`_witness_name`, and whether the witness doubts an I inside a word (`doubts_inner_i`)."""
+def _witness_name_seen(reader: OcrCellReader, box: tuple[int, int, int, int]) -> tuple[str | None, float, bool, float]:
+    """`_witness_name`, whether the witness doubts an I inside a word (`doubts_inner_i`), and
+    its confidence in the name's spacing (`spacing_confidence`)."""
     got = reader.witness_read(box, charset=WITNESS_NAME_CHARS, name=True)
     if got is None:
-        return None, 0.0, False
+        return None, 0.0, False, 0.0
     chars = list(got.symbols)
     while chars and chars[0][0] in _BEFORE_NAME:
         chars.pop(0)
@@ -1020,7 +1034,20 @@ def _witness_name_seen(reader: OcrCellReader, box: tuple[int, int, int, int]) ->
         chars.pop()
     confidence = min((c for _, c in chars), default=0.0) if got.symbols else got.confidence
     text = name_as_printed(got.text).lstrip(_BEFORE_NAME)
-    return (text[:-1] if _speck_after(text) else text) or None, confidence, doubts_inner_i(chars)
+    spacing = spacing_confidence(chars) if got.symbols else got.confidence
+    return (text[:-1] if _speck_after(text) else text) or None, confidence, doubts_inner_i(chars), spacing
+
+
+def spacing_confidence(chars: list[tuple[str, float]]) -> float:
+    """The weakest confidence of a reading's characters but for a dot after a letter (a title's,
+    "MUH.") and the space after it: what a reading says of a name's letters and word breaks."""
+    skip: set[int] = set()
+    for i, (ch, _) in enumerate(chars):
+        if ch == "." and i > 0 and chars[i - 1][0].isalpha():
+            skip.add(i)
+            if i + 1 < len(chars) and chars[i + 1][0] == " ":
+                skip.add(i + 1)
+    return min((c for i, (_, c) in enumerate(chars) if i not in skip), default=0.0)
 
 
 def doubts_inner_i(chars: list[tuple[str, float]]) -> bool:

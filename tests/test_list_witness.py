@@ -30,6 +30,7 @@ from pipelines.listpage import (
     read_name,
     read_nik,
     respaced,
+    spacing_confidence,
     split_balinese_prefix,
     split_doubled_vowel,
     tidy_punctuation,
@@ -877,6 +878,27 @@ def test_in_small_print_a_witness_unsure_of_an_i_inside_a_word_leaves_the_name_i
 )
 def test_the_witness_doubts_an_i_inside_a_word(chars: list[tuple[str, float]], doubted: bool) -> None:
     assert doubts_inner_i(chars) is doubted
+
+
+def _chars(text: str, weak: dict[int, float]) -> list[tuple[str, float]]:
+    return [(ch, weak.get(i, 0.99)) for i, ch in enumerate(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "weak", "confidence"),
+    [
+        ("MUH. SUBAGYO", {3: 0.82, 4: 0.78}, 0.99),  # a title's dot and the space after it (seed 7)
+        ("HJ. SUPARTI", {2: 0.97, 3: 0.81}, 0.99),
+        ("MUH. SUBAGYO", {5: 0.7}, 0.7),  # a letter
+        ("NUR ABDUL", {3: 0.78}, 0.78),  # a word break
+        ("H. NUR ABDUL", {6: 0.6}, 0.6),  # a word break after the title's
+        ("ANI .", {4: 0.5}, 0.5),  # a dot after a space is no title's
+    ],
+)
+def test_the_witness_s_spacing_confidence_leaves_out_a_title_s_dot(
+    text: str, weak: dict[int, float], confidence: float
+) -> None:
+    assert spacing_confidence(_chars(text, weak)) == confidence
 
 
 class _Boxed(Scripted):
